@@ -1,0 +1,42 @@
+import type ort from 'onnxruntime-node';
+
+export interface RuntimeOptions {
+  /** Threads used inside one operator (onnxruntime's intra-op pool). Default: onnxruntime's choice (all cores). */
+  threads?: number;
+  /**
+   * Bit-identical results from run to run: one thread, sequential execution. Costs speed;
+   * without it onnxruntime may split reductions across threads in a varying order.
+   */
+  deterministic?: boolean;
+  /** onnxruntime graph optimisation level. Default 'all'. */
+  optimization?: 'disabled' | 'basic' | 'extended' | 'all';
+}
+
+/**
+ * onnxruntime graph transformers that mishandle values glassbox exposes as extra outputs.
+ * GatherToSliceFusion rewrites Range+Gather into Slice and drops the Range even when its
+ * output is a graph output; onnxruntime-node 1.30 then segfaults converting the missing output
+ * (seen when probing a PyTorch Transformer's positional ids).
+ */
+const DISABLED_OPTIMIZERS = ['GatherToSliceFusion'];
+
+export function ortSessionOptions(options: RuntimeOptions): ort.InferenceSession.SessionOptions {
+  const out: ort.InferenceSession.SessionOptions = {
+    graphOptimizationLevel: options.optimization ?? 'all',
+    executionMode: 'sequential',
+    logSeverityLevel: 3,
+    extra: { optimization: { disable_specified_optimizers: DISABLED_OPTIMIZERS.join(';') } },
+  };
+  if (options.deterministic) {
+    out.intraOpNumThreads = 1;
+    out.interOpNumThreads = 1;
+  } else if (options.threads !== undefined) {
+    out.intraOpNumThreads = options.threads;
+  }
+  return out;
+}
+
+/** A stable key for caching sessions per option set. */
+export function optionsKey(options: RuntimeOptions): string {
+  return JSON.stringify([options.threads ?? 0, options.deterministic ?? false, options.optimization ?? 'all']);
+}
