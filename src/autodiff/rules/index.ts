@@ -1,21 +1,15 @@
 /**
- * Every gradient rule, registered once. Adding a rule: write rules/<Op>.ts exporting a
- * GradientRule, and list it here.
+ * Every gradient rule, registered once. One file per op, grouped by family; adding a rule
+ * means writing rules/<family>/<Op>.ts and listing it in that family's index.
  */
 import type { GradientRule } from '../types.js';
-import { Add } from './Add.js';
-import { Div } from './Div.js';
-import { Gemm } from './Gemm.js';
-import { Identity } from './Identity.js';
-import { MatMul } from './MatMul.js';
-import { Mul } from './Mul.js';
-import { Relu } from './Relu.js';
-import { Sigmoid } from './Sigmoid.js';
-import { Sub } from './Sub.js';
-import { Tanh } from './Tanh.js';
+import { ELEMENTWISE_RULES } from './elementwise/index.js';
+import { LINALG_RULES } from './linalg/index.js';
+import { NORMALIZATION_RULES } from './normalization/index.js';
 import { registerRules } from './registry.js';
+import { SHAPE_RULES } from './shape/index.js';
 
-export const ALL_RULES: readonly GradientRule[] = [Add, Div, Gemm, Identity, MatMul, Mul, Relu, Sigmoid, Sub, Tanh];
+export const ALL_RULES: readonly GradientRule[] = [...ELEMENTWISE_RULES, ...LINALG_RULES, ...NORMALIZATION_RULES, ...SHAPE_RULES];
 
 registerRules(ALL_RULES);
 

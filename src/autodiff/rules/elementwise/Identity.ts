@@ -1,4 +1,4 @@
-import type { GradientRule } from '../types.js';
+import type { GradientRule } from '../../types.js';
 
 /** dx = dy. */
 export const Identity: GradientRule = {

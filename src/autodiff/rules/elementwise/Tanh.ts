@@ -1,4 +1,4 @@
-import type { GradientRule } from '../types.js';
+import type { GradientRule } from '../../types.js';
 
 /** dx = dy · (1 − y²), from the forward output. */
 export const Tanh: GradientRule = {

@@ -1,4 +1,4 @@
-import type { GradientRule } from '../types.js';
+import type { GradientRule } from '../../types.js';
 
 /** dx = dy · y · (1 − y), from the forward output. */
 export const Sigmoid: GradientRule = {

@@ -1,4 +1,4 @@
-import type { GradientRule } from '../types.js';
+import type { GradientRule } from '../../types.js';
 
 /** y = a / b: da = dy / b, db = −dy · y / b (reusing the forward output). */
 export const Div: GradientRule = {

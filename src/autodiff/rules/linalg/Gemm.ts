@@ -1,4 +1,4 @@
-import type { GradientRule } from '../types.js';
+import type { GradientRule } from '../../types.js';
 
 /**
  * y = alpha · op(a) @ op(b) + beta · c, op = optional transpose (transA, transB); c broadcasts.

@@ -1,4 +1,4 @@
-import type { GradContext, GradientRule } from '../types.js';
+import type { GradContext, GradientRule } from '../../types.js';
 
 /**
  * y = a @ b with numpy semantics (batch dims broadcast; 1-D operands are promoted to matrices

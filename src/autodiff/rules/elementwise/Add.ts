@@ -1,4 +1,4 @@
-import type { GradientRule } from '../types.js';
+import type { GradientRule } from '../../types.js';
 
 /** y = a + b (broadcasting): each side gets dy summed back to its own shape. */
 export const Add: GradientRule = {

@@ -1,4 +1,4 @@
-import type { GradientRule } from '../types.js';
+import type { GradientRule } from '../../types.js';
 
 /** y = a · b: da = dy · b, db = dy · a, each summed back to its own shape. */
 export const Mul: GradientRule = {

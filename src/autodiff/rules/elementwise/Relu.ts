@@ -1,4 +1,4 @@
-import type { GradientRule } from '../types.js';
+import type { GradientRule } from '../../types.js';
 
 /** dx = dy where x > 0, else 0 (the subgradient at 0 is 0, as in PyTorch). */
 export const Relu: GradientRule = {

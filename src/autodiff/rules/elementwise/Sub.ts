@@ -1,4 +1,4 @@
-import type { GradientRule } from '../types.js';
+import type { GradientRule } from '../../types.js';
 
 /** y = a − b: da = dy, db = −dy, each summed back to its own shape. */
 export const Sub: GradientRule = {
