@@ -1,8 +1,10 @@
 import { GlassboxError } from '../util/errors.js';
 import { allocate, type DType } from '../tensor/dtype.js';
+import { toBfloat16Bits, toFloat16Bits } from '../tensor/half.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { GraphBuilder } from '../onnx/builder.js';
 import type { AttributeInput } from '../onnx/ir/attribute.js';
+import { tensorFromProto } from '../onnx/ir/tensor-proto.js';
 import type { Node } from '../onnx/ir/node.js';
 import type { Dim } from '../onnx/ir/value.js';
 import type { GradContext } from './types.js';
@@ -12,6 +14,7 @@ import type { ValueFacts } from './values.js';
 export class Emitter {
   private readonly constants = new Map<string, string>();
   private readonly shapes = new Map<string, string>();
+  private readonly values = new Map<string, Tensor>();
 
   constructor(readonly builder: GraphBuilder, readonly facts: ValueFacts) {}
 
@@ -38,8 +41,20 @@ export class Emitter {
 
   scalar(value: number, dtype: DType, shape: readonly number[] = []): string {
     const data = allocate(dtype, shape.reduce((a, b) => a * b, 1)) as unknown as { fill(v: number | bigint): void };
-    data.fill(dtype === 'int64' || dtype === 'uint64' ? BigInt(value) : value);
+    // Half-precision types hold bit patterns, not numbers.
+    const stored = dtype === 'float16' ? toFloat16Bits(value) : dtype === 'bfloat16' ? toBfloat16Bits(value) : value;
+    data.fill(dtype === 'int64' || dtype === 'uint64' ? BigInt(value) : stored);
     return this.constant(new Tensor(dtype, shape, data as never), 'scalar');
+  }
+
+  constantValue(name: string): Tensor | undefined {
+    if (!name) return undefined;
+    const graph = this.builder.graph;
+    const proto = graph.initializers.get(name);
+    if (!proto || graph.inputs.some((i) => i.name === name)) return undefined;
+    let value = this.values.get(name);
+    if (!value) this.values.set(name, (value = tensorFromProto(proto)));
+    return value;
   }
 
   shapeOf(name: string): string {
@@ -95,6 +110,7 @@ export function contextFor(
     dtype: (name) => facts.dtype(name),
     rank: (name) => facts.rank(name),
     shape: (name) => facts.shape(name),
+    constantValue: (name) => emitter.constantValue(name),
     op: (opType, inputs, attributes) => emitter.op(opType, inputs, attributes)[0]!,
     ops: (opType, inputs, attributes, outputs) => emitter.op(opType, inputs, attributes, outputs),
     ints: (values, shape) => emitter.ints(values, shape),

@@ -12,7 +12,7 @@ import { hasRule } from './rules/index.js';
 export const NON_DIFFERENTIABLE_OPS: ReadonlySet<string> = new Set([
   'Shape', 'Size', 'Constant', 'ConstantOfShape', 'Range', 'EyeLike', 'OneHot',
   'Equal', 'Less', 'LessOrEqual', 'Greater', 'GreaterOrEqual', 'Not', 'And', 'Or', 'Xor',
-  'IsNaN', 'IsInf', 'NonZero', 'ArgMax', 'ArgMin', 'Sign', 'Floor', 'Ceil', 'Round',
+  'IsNaN', 'IsInf', 'NonZero', 'ArgMax', 'ArgMin', 'Hardmax', 'Sign', 'Floor', 'Ceil', 'Round',
   'RandomNormal', 'RandomNormalLike', 'RandomUniform', 'RandomUniformLike', 'Bernoulli', 'Multinomial',
   'BitShift', 'BitwiseAnd', 'BitwiseOr', 'BitwiseXor', 'BitwiseNot', 'Unique', 'StringNormalizer',
 ]);

@@ -7,8 +7,10 @@ import { pruneGraph } from '../onnx/edit/dead-code.js';
 import type { Graph } from '../onnx/ir/graph.js';
 import type { Model } from '../onnx/ir/model.js';
 import type { Node } from '../onnx/ir/node.js';
+import { inferShapes } from '../onnx/shapes/index.js';
 import { NON_DIFFERENTIABLE_OPS } from './coverage.js';
 import { Emitter, contextFor } from './context.js';
+import { isRecurrent, lowerRecurrent } from './lower/index.js';
 import { ruleFor } from './rules/index.js';
 import { ValueFacts } from './values.js';
 
@@ -25,6 +27,11 @@ export interface GradientRequest {
   seed?: 'input' | 'ones';
   /** Forward values to keep as outputs as well (default: the `of` values). */
   keep?: readonly string[];
+  /**
+   * Time steps to unroll LSTM/GRU/RNN nodes on the gradient path whose sequence dim is symbolic
+   * (the graph is then valid for this length only: build one per length).
+   */
+  sequenceLength?: number;
 }
 
 export interface GradientGraph {
@@ -45,10 +52,10 @@ export interface GradientGraph {
  * nodes nothing needs are removed. The input model is not modified.
  */
 export function buildGradientGraph(source: Model, request: GradientRequest): GradientGraph {
-  const model = cloneModel(source);
+  checkNames(source.graph, request, new ValueFacts(source.graph));
+  const model = lowerRecurrentOnPath(source, request);
   const graph = model.graph;
   const facts = new ValueFacts(graph);
-  checkNames(graph, request, facts);
   const order = graph.topologicalOrder();
   const wrt = new Set(request.wrt);
   const active = activeValues(order, wrt, facts);
@@ -65,8 +72,8 @@ export function buildGradientGraph(source: Model, request: GradientRequest): Gra
   }
 
   const builder = new GraphBuilder(graph);
-  const emitter = new Emitter(builder, facts);
-  switchOnSavedOutputs(onPath, builder);
+  // Outputs switched on for rules (LayerNormalization's Mean, ...) need types and shapes too.
+  const emitter = new Emitter(builder, switchOnSavedOutputs(onPath, builder) ? refreshFacts(model) : facts);
 
   const contributions = new Map<string, string[]>();
   const addGrad = (name: string, grad: string): void => {
@@ -123,6 +130,23 @@ export function buildGradientGraph(source: Model, request: GradientRequest): Gra
   return { model, seeds, gradients, outputs: keep };
 }
 
+/**
+ * A copy of `source` in which the LSTM/GRU/RNN nodes on a path from a `wrt` value to an `of`
+ * value are unrolled into primitive ops (autodiff/lower), which the rules differentiate.
+ */
+function lowerRecurrentOnPath(source: Model, request: GradientRequest): Model {
+  if (!source.graph.nodes.some(isRecurrent)) return cloneModel(source);
+  const order = source.graph.topologicalOrder();
+  const active = activeValues(order, new Set(request.wrt), new ValueFacts(source.graph));
+  const needed = neededValues(order, new Set(request.of));
+  const onPath = new Set(source.graph.nodes.flatMap((n, i) => (isRecurrent(n) && n.outputs.some((o) => o && active.has(o) && needed.has(o)) ? [i] : [])));
+  return lowerRecurrent(source, {
+    filter: (_, i) => onPath.has(i),
+    keep: request.wrt,
+    ...(request.sequenceLength !== undefined ? { sequenceLength: request.sequenceLength } : {}),
+  });
+}
+
 function checkNames(graph: Graph, request: GradientRequest, facts: ValueFacts): void {
   if (request.of.length === 0) throw new GlassboxError('bad-gradient', 'nothing to differentiate: give at least one output');
   if (request.wrt.length === 0) throw new GlassboxError('bad-gradient', 'no variables to differentiate with respect to');
@@ -156,13 +180,24 @@ function neededValues(order: readonly Node[], of: ReadonlySet<string>): Set<stri
 }
 
 /** Asks forward nodes for the optional outputs their rules reuse (MaxPool indices, ...). */
-function switchOnSavedOutputs(nodes: readonly Node[], builder: GraphBuilder): void {
+function switchOnSavedOutputs(nodes: readonly Node[], builder: GraphBuilder): boolean {
+  let added = false;
   for (const node of nodes) {
     for (const index of ruleFor(node.opType)!.savedOutputs?.(node) ?? []) {
       while (node.outputs.length <= index) node.outputs.push('');
-      if (!node.outputs[index]) node.outputs[index] = builder.fresh(`${node.name || node.opType}_saved${index}`);
+      if (!node.outputs[index]) {
+        node.outputs[index] = builder.fresh(`${node.name || node.opType}_saved${index}`);
+        added = true;
+      }
     }
   }
+  return added;
+}
+
+/** Re-infers shapes (keeping what probing found) and gathers the facts again. */
+function refreshFacts(model: Model): ValueFacts {
+  inferShapes(model);
+  return new ValueFacts(model.graph);
 }
 
 function onesTensorProto(dtype: ReturnType<ValueFacts['dtype']>) {

@@ -28,6 +28,11 @@ export interface GradContext {
   rank(name: string): number;
   /** Dims: numbers when static, symbols or null when they vary at run time. */
   shape(name: string): Dim[];
+  /**
+   * The value of a constant input (an initializer that is not a graph input), so rules can take
+   * fast paths for constant axes, pads, steps or exponents; undefined when it may vary.
+   */
+  constantValue(name: string): Tensor | undefined;
 
   /** Emits one node and returns its output name. */
   op(opType: string, inputs: (string | undefined)[], attributes?: Record<string, AttributeInput | undefined>): string;

@@ -73,9 +73,9 @@ export async function gradcheck(model: Model, options: GradcheckOptions): Promis
     await analytic.release();
   }
 
-  // f(x) on the full model (weights overridable) and, for intermediates, on the model cut there.
+  // f(x) on the full model (weights fed as inputs) and, for intermediates, on the model cut there.
   const full = cloneModel(model);
-  initializersToInputs(full, weights, { keepDefaults: true });
+  initializersToInputs(full, weights);
   const cut = intermediates.length > 0 ? cloneModelCut(model, weights, intermediates) : undefined;
   const fullSession = await Session.create(full, options.runtime);
   const cutSession = cut ? await Session.create(cut, options.runtime) : undefined;
@@ -123,7 +123,7 @@ export async function gradcheck(model: Model, options: GradcheckOptions): Promis
 
 function cloneModelCut(model: Model, weights: readonly string[], at: readonly string[]): Model {
   const copy = cloneModel(model);
-  initializersToInputs(copy, weights, { keepDefaults: true });
+  initializersToInputs(copy, weights);
   return cutAt(copy, at);
 }
 

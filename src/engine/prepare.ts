@@ -13,6 +13,8 @@ export interface PrepareOptions {
 export interface PreparedModel {
   /** The canonical form, with element types and shapes recorded for every value found. */
   model: Model;
+  /** Whether onnxruntime had to be run to settle some shapes. */
+  probed: boolean;
   /** Intermediate bytes per batch row, when probing ran (for memory budgets). */
   bytesPerSample?: number;
 }
@@ -25,16 +27,18 @@ export async function prepareModel(model: Model, options: PrepareOptions = {}): 
   const canonical = normalize(model);
   inferShapes(canonical);
   const graph = canonical.graph;
-  const open = graph.nodes.flatMap((n) => n.outputs).filter((name) => name && !settled(graph.valueInfo.get(name)));
-  if (open.length === 0 || options.probe === false) return { model: canonical };
+  const open = graph.nodes.flatMap((n) => n.outputs).filter((name) => name && !settled(graph.typeOf(name)));
+  if (open.length === 0 || options.probe === false) return { model: canonical, probed: false };
   const report = await probeShapes(canonical, options.probeOptions);
   for (const name of open) {
     const probed = report.values.get(name);
     if (!probed) continue;
-    const known = graph.valueInfo.get(name);
-    graph.valueInfo.set(name, { ...probed, shape: merge(known?.shape, probed.shape!) });
+    const known = graph.typeOf(name);
+    const output = graph.outputs.find((o) => o.name === name);
+    if (output) output.shape = merge(known?.shape, probed.shape!);
+    else graph.valueInfo.set(name, { ...probed, shape: merge(known?.shape, probed.shape!) });
   }
-  return { model: canonical, bytesPerSample: report.bytesPerSample };
+  return { model: canonical, probed: true, bytesPerSample: report.bytesPerSample };
 }
 
 function settled(info: ValueInfo | undefined): boolean {

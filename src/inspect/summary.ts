@@ -4,9 +4,7 @@ import { sizeOf } from '../tensor/shape.js';
 import type { Model } from '../onnx/ir/model.js';
 import type { Dim, ValueInfo } from '../onnx/ir/value.js';
 import { protoDims } from '../onnx/ir/tensor-proto.js';
-import { normalize } from '../onnx/normalize/index.js';
-import { inferShapes } from '../onnx/shapes/index.js';
-import { probeShapes, type ProbeOptions } from '../runtime/probe.js';
+import { prepareModel, type PrepareOptions } from '../engine/prepare.js';
 
 export interface TensorSummary {
   name: string;
@@ -39,29 +37,14 @@ export interface ModelSummary {
   shapes: { known: number; total: number; probed: boolean };
 }
 
-export interface SummaryOptions {
-  /** Run the model to find shapes static inference left open (default true). */
-  probe?: boolean;
-  probeOptions?: ProbeOptions;
-}
+export type SummaryOptions = PrepareOptions;
 
 /** Everything `glassbox inspect` reports about a model. */
 export async function summarizeModel(model: Model, options: SummaryOptions = {}): Promise<ModelSummary> {
-  const canonical = normalize(model);
-  inferShapes(canonical);
+  const { model: canonical, probed } = await prepareModel(model, options);
   const graph = canonical.graph;
   const hookNodes = graph.nodes.filter((n) => n.opType !== 'Constant');
   const produced = hookNodes.flatMap((n) => n.outputs.filter(Boolean).map((name) => ({ name, op: n.opType })));
-  let probed = false;
-  const unknown = produced.filter(({ name }) => !isFullyKnown(graph.valueInfo.get(name)));
-  if (unknown.length > 0 && options.probe !== false) {
-    const report = await probeShapes(canonical, options.probeOptions);
-    for (const { name } of unknown) {
-      const found = report.values.get(name);
-      if (found) graph.valueInfo.set(name, { ...graph.valueInfo.get(name), ...found });
-    }
-    probed = true;
-  }
   let parameters = 0, tensors = 0, bytes = 0;
   for (const proto of graph.initializers.values()) {
     const dtype = dtypeFromOnnx(proto.data_type ?? 0);
@@ -74,7 +57,7 @@ export async function summarizeModel(model: Model, options: SummaryOptions = {})
   const ops: Record<string, number> = {};
   for (const node of model.graph.nodes) ops[node.opType] = (ops[node.opType] ?? 0) + 1;
   const hookable = produced
-    .map(({ name, op }) => ({ ...describe(graph.valueInfo.get(name) ?? { name }), op }))
+    .map(({ name, op }) => ({ ...describe(graph.typeOf(name) ?? { name }), op }))
     .filter((h) => h.dtype.startsWith('float') || h.dtype === 'unknown');
   return {
     producer: model.producerName ? `${model.producerName}${model.producerVersion ? ` ${model.producerVersion}` : ''}` : null,
@@ -88,7 +71,7 @@ export async function summarizeModel(model: Model, options: SummaryOptions = {})
     ops,
     hookable,
     gradients: { missing: missingGradientRules(graph.nodes.map((n) => n.opType)) },
-    shapes: { known: produced.filter(({ name }) => isFullyKnown(graph.valueInfo.get(name))).length, total: produced.length, probed },
+    shapes: { known: produced.filter(({ name }) => isFullyKnown(graph.typeOf(name))).length, total: produced.length, probed },
   };
 }
 

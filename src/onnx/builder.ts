@@ -78,7 +78,7 @@ export class GraphBuilder {
   }
 
   /** Appends a node; returns its output name (or names, when several are asked for). */
-  op(opType: string, inputs: (string | undefined)[], attributes?: Record<string, AttributeInput | undefined>): string;
+  op(opType: string, inputs: (string | undefined)[], attributes?: Record<string, AttributeInput | undefined>, options?: OpOptions & { outputs?: undefined }): string;
   op(opType: string, inputs: (string | undefined)[], attributes: Record<string, AttributeInput | undefined> | undefined, options: OpOptions & { outputs: number | string[] }): string[];
   op(opType: string, inputs: (string | undefined)[], attributes: Record<string, AttributeInput | undefined> = {}, options: OpOptions = {}): string | string[] {
     // Explicit output names are either new or were handed out by fresh() for this purpose.

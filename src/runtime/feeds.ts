@@ -29,6 +29,11 @@ export function checkFeeds(inputs: readonly ValueInfo[], feeds: Feeds, options: 
     if (info.elemType !== undefined && tensor.dtype !== want) {
       throw new GlassboxError('bad-input', `input "${info.name}" must be ${want ?? onnxDTypeName(info.elemType)}, got ${tensor.dtype}`);
     }
+    if (tensor.size === 0) {
+      // onnxruntime 1.30 aborts the process on empty tensors in some kernels (GRU, LSTM,
+      // attention with an empty sequence), so empty inputs never reach it.
+      throw new GlassboxError('bad-input', `input "${info.name}" is empty (shape ${formatShape(tensor.shape)}); every dimension must be at least 1`);
+    }
     if (info.shape) {
       if (info.shape.length !== tensor.rank) {
         throw new GlassboxError('bad-input', `input "${info.name}" must have ${info.shape.length} dimensions ${formatShape(info.shape)}, got shape ${formatShape(tensor.shape)}`);

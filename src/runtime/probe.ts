@@ -53,9 +53,15 @@ export async function probeShapes(model: Model, options: ProbeOptions = {}): Pro
         throw new GlassboxError('probe-failed', `could not run the model to find its shapes with inputs ${sizes}; give sizes for its symbolic dims (e.g. --dim ${otherSymbols[0] ?? 'name'}=N): ${(error as Error).message}`);
       }
     };
+    const sizes = (alternate: boolean): number[] => {
+      const feeds = sampleFeeds(inputs, { batch: 2, alternate, ...(options.dims ? { dims: options.dims } : {}) });
+      return otherSymbols.length === 1 ? symbolSizes(inputs, feeds, otherSymbols[0]!) : [];
+    };
     const a = await run(2, false);
     const b = batchSymbol === undefined ? a : await run(3, false);
     const c = otherSymbols.length > 0 ? await run(2, true) : a;
+    // A dim is named after an input symbol only when it equals that symbol's size in every run.
+    const [sizeA, sizeC] = [sizes(false), sizes(true)];
     const values = new Map<string, ValueInfo>();
     let perSample = 0;
     let fixed = 0;
@@ -65,7 +71,7 @@ export async function probeShapes(model: Model, options: ProbeOptions = {}): Pro
         const byBatch = tb.shape[i] !== d;
         const byOther = tc.shape[i] !== d;
         if (byBatch && !byOther && d === 2 && tb.shape[i] === 3) return batchSymbol!;
-        if (byOther && !byBatch && otherSymbols.length === 1) return otherSymbols[0]!;
+        if (byOther && !byBatch && sizeA.includes(d) && sizeC.includes(tc.shape[i]!)) return otherSymbols[0]!;
         return byBatch || byOther ? null : d;
       });
       if (ta.rank !== tb.rank || ta.rank !== tc.rank) continue; // rank itself varies: leave unknown
@@ -78,4 +84,15 @@ export async function probeShapes(model: Model, options: ProbeOptions = {}): Pro
   } finally {
     await session.release();
   }
+}
+
+/** The sizes the feeds gave to input dims named `symbol`. */
+function symbolSizes(inputs: readonly ValueInfo[], feeds: Record<string, Tensor>, symbol: string): number[] {
+  const out: number[] = [];
+  for (const input of inputs) {
+    input.shape?.forEach((d, axis) => {
+      if (d === symbol || `${input.name}[${axis}]` === symbol) out.push(feeds[input.name]!.shape[axis]!);
+    });
+  }
+  return out;
 }

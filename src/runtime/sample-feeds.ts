@@ -1,9 +1,13 @@
 import { GlassboxError } from '../util/errors.js';
 import { Random } from '../util/random.js';
 import { dtypeFromOnnx, isFloat } from '../tensor/dtype.js';
+import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Dim, ValueInfo } from '../onnx/ir/value.js';
 import type { Feeds } from './feeds.js';
+
+/** Sample inputs beyond this many elements (256 Mi) are refused: the declared shape is wrong. */
+const MAX_SAMPLE_ELEMENTS = 2 ** 28;
 
 export interface SampleFeedOptions {
   /** Size of the batch dim (axis 0 when it is symbolic). */
@@ -33,6 +37,10 @@ export function sampleFeeds(inputs: readonly ValueInfo[], options: SampleFeedOpt
       if (given !== undefined) return options.alternate ? given + Math.max(1, Math.round(given / 2)) : given;
       return defaultSize(input, axis, options.alternate ?? false);
     });
+    const size = shape.reduce((a, b) => a * b, 1);
+    if (size > MAX_SAMPLE_ELEMENTS) {
+      throw new GlassboxError('bad-input', `input "${input.name}" would have ${size} elements with shape ${formatShape(shape)}; give smaller sizes for its dims`);
+    }
     const dtype = dtypeFromOnnx(input.elemType ?? 1);
     if (!dtype) throw new GlassboxError('unsupported-dtype', `input "${input.name}" has an element type glassbox does not support`);
     const tensor = Tensor.zeros(dtype, shape);

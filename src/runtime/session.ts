@@ -8,6 +8,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { checkFeeds, type FeedCheckOptions, type Feeds } from './feeds.js';
 import { fromOrt, toOrt } from './ort-tensor.js';
 import { optionsKey, ortSessionOptions, type RuntimeOptions } from './options.js';
+import { preflight } from './preflight.js';
 
 export interface RunOptions extends FeedCheckOptions {
   /** Which graph outputs to compute. Default: all. */
@@ -33,6 +34,7 @@ export class Session {
 
   /** For callers that already hold the encoded bytes of `model`. */
   static async fromBytes(model: Model, bytes: Uint8Array, options: RuntimeOptions = {}): Promise<Session> {
+    preflight(model);
     try {
       return new Session(await ort.InferenceSession.create(bytes, ortSessionOptions(options)), model);
     } catch (error) {

@@ -127,9 +127,10 @@ function attributeFromProto(proto: AttributeProto): Attribute {
 function attributeValue(p: AttributeProto): Attribute {
   if (p.ref_attr_name) return { type: 'ref', value: p };
   switch (p.type ?? inferAttributeType(p)) {
-    case AT.FLOAT: return { type: 'float', value: p.f ?? 0 };
-    case AT.INT: return { type: 'int', value: int64ToNumber(p.i ?? 0) };
-    case AT.STRING: return { type: 'string', value: decoder.decode(p.s ?? new Uint8Array()) };
+    // A declared type whose field is absent reads as the field's default (0, 0, '').
+    case AT.FLOAT: return { type: 'float', value: has(p, 'f') ? p.f! : 0 };
+    case AT.INT: return { type: 'int', value: has(p, 'i') ? int64ToNumber(p.i) : 0 };
+    case AT.STRING: return { type: 'string', value: has(p, 's') ? decoder.decode(p.s) : '' };
     case AT.TENSOR: return p.t ? { type: 'tensor', value: p.t } : { type: 'ref', value: p };
     case AT.GRAPH: return p.g ? { type: 'graph', value: graphFromProto(p.g) } : { type: 'ref', value: p };
     case AT.FLOATS: return { type: 'floats', value: [...p.floats] };

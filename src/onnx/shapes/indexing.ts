@@ -63,8 +63,10 @@ const slice: Rule = (ctx) => {
   }
   const steps = stepsArg ?? norm.map(() => 1);
   if (starts.length !== norm.length || ends.length !== norm.length || steps.length !== norm.length) unknown('Slice starts, ends, axes and steps differ in length');
-  // Per axis, the input indices the output reads (for slicing a known value).
-  const picked: (number[] | undefined)[] = x.map((d) => (typeof d === 'number' ? Array.from({ length: d }, (_, k) => k) : undefined));
+  // Per axis, the input indices the output reads — only for slicing a known (small) value:
+  // materialising them for a real tensor's dims would cost memory proportional to its size.
+  const v = ctx.value(0);
+  const picked: (number[] | undefined)[] = x.map((d) => (v && typeof d === 'number' ? Array.from({ length: d }, (_, k) => k) : undefined));
   norm.forEach((a, i) => {
     const [d, s, e, st] = [x[a]!, starts[i]!, ends[i]!, steps[i]!];
     if (st === 0) unknown('Slice step is 0');
@@ -74,9 +76,8 @@ const slice: Rule = (ctx) => {
     }
     const [first, count] = sliceRange(d, s, e, st);
     out.shape![a] = count;
-    picked[a] = Array.from({ length: count }, (_, k) => first + k * st);
+    if (v) picked[a] = Array.from({ length: count }, (_, k) => first + k * st);
   });
-  const v = ctx.value(0);
   if (v && picked.every((p) => p !== undefined)) {
     const value = makeValue(ctx, out.shape, gatherCoords(v, picked as number[][]));
     if (value) out.value = value;
@@ -132,9 +133,20 @@ const gatherND: Rule = (ctx) => {
   return [out];
 };
 
+/** Scatter writes into a copy of data: the output has data's type and shape. */
+const scatter: Rule = (ctx) => {
+  const out = sameType(ctx);
+  const data = ctx.shape(0);
+  if (data) out.shape = [...data];
+  return [out];
+};
+
 export const indexingRules: RuleTable = {
   Slice: slice,
   Gather: gather,
   GatherElements: gatherElements,
   GatherND: gatherND,
+  ScatterElements: scatter,
+  ScatterND: scatter,
+  Scatter: scatter,
 };

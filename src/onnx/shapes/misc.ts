@@ -137,13 +137,17 @@ const constant: Rule = (ctx) => {
   return [out];
 };
 
+/** No real tensor has more dims; a larger claimed rank is a broken file, not a shape to build. */
+const MAX_RANK = 64;
+
 const constantOfShape: Rule = (ctx) => {
   const proto = ctx.node.has('value') ? ctx.node.tensor('value') : undefined;
   const out: ValueType = { elemType: proto?.data_type ?? T.FLOAT };
   const target = ctx.value(0)?.values;
   const len = ctx.shape(0)?.[0];
+  if (target?.some((d) => typeof d === 'number' && d < 0)) unknown('ConstantOfShape has a negative dimension');
   if (target) out.shape = [...target];
-  else if (typeof len === 'number') out.shape = new Array<Dim>(len).fill(null);
+  else if (typeof len === 'number' && len <= MAX_RANK) out.shape = new Array<Dim>(len).fill(null);
   const fill = proto ? numbers(knownFromProto(proto, 1))?.[0] : 0;
   const n = out.shape?.reduce<number | null>((a, d) => (a !== null && typeof d === 'number' ? a * d : null), 1);
   if (fill !== undefined && out.shape && typeof n === 'number' && n <= ctx.maxValueElements) {
@@ -163,7 +167,8 @@ const range: Rule = (ctx) => {
     if (delta === 0) unknown('Range delta is 0');
     const span = elemType === T.FLOAT ? Math.fround(limit - start) : limit - start;
     len = Math.max(Math.ceil(span / delta), 0);
-    const value = makeValue(ctx, [len], Array.from({ length: len }, (_, i) => start + i * delta));
+    // Materialise the values only when they are small enough to follow (never for a huge range).
+    const value = len <= ctx.maxValueElements ? makeValue(ctx, [len], Array.from({ length: len }, (_, i) => start + i * delta)) : undefined;
     if (value && isIntegerType(elemType)) out.value = value;
   } else if (start === 0 && typeof delta === 'number' && Number.isInteger(delta) && delta > 0) {
     len = ctx.sym.ceilDiv(limit, delta); // Range(0, n, d) has ceil(n / d) elements, n a dim >= 0

@@ -3,6 +3,7 @@ import type { GradientRule } from '../../types.js';
 /**
  * y = alpha · op(a) @ op(b) + beta · c, op = optional transpose (transA, transB); c broadcasts.
  * da = alpha · dy @ op(b)ᵀ (transposed back if transA), db likewise, dc = beta · dy summed to c.
+ * Gemm's own transpose flags and alpha express each product without Transpose or Mul nodes.
  */
 export const Gemm: GradientRule = {
   op: 'Gemm',
@@ -13,16 +14,13 @@ export const Gemm: GradientRule = {
     const transA = node.int('transA', 0) === 1;
     const transB = node.int('transB', 0) === 1;
     const [a, b, dy] = [g.I(0), g.I(1), g.GO(0)!];
-    const scale = (x: string, s: number): string => (s === 1 ? x : g.op('Mul', [x, g.scalar(s, a)]));
-    // Gemm's own transpose flags express each product without explicit Transpose nodes.
-    const da = g.needs(0)
-      ? scale(transA ? g.op('Gemm', [b, dy], { transA: transB ? 1 : 0, transB: 1 }) : g.op('Gemm', [dy, b], { transA: 0, transB: transB ? 0 : 1 }), alpha)
-      : undefined;
-    const db = g.needs(1)
-      ? scale(transB ? g.op('Gemm', [dy, a], { transA: 1, transB: transA ? 1 : 0 }) : g.op('Gemm', [a, dy], { transA: transA ? 0 : 1, transB: 0 }), alpha)
-      : undefined;
+    const gemm = (x: string, y: string, tx: boolean, ty: boolean): string =>
+      g.op('Gemm', [x, y], { transA: tx ? 1 : 0, transB: ty ? 1 : 0, ...(alpha !== 1 ? { alpha } : {}) });
+    const da = g.needs(0) ? (transA ? gemm(b, dy, transB, true) : gemm(dy, b, false, !transB)) : undefined;
+    const db = g.needs(1) ? (transB ? gemm(dy, a, true, transA) : gemm(a, dy, !transA, false)) : undefined;
     const c = g.I(2);
-    const dc = c && g.needs(2) ? g.unbroadcast(scale(dy, beta), c) : undefined;
+    // Sum to c's shape first, then scale the (smaller) result.
+    const dc = c && g.needs(2) ? (beta === 1 ? g.unbroadcast(dy, c) : g.op('Mul', [g.unbroadcast(dy, c), g.scalar(beta, c)])) : undefined;
     return [da, db, dc];
   },
 };

@@ -78,7 +78,8 @@ describe('normalize: attributes that became inputs', () => {
   });
 
   it('Pad-2 reflect, edge and constant (non-zero fill) keep their meaning', async () => {
-    for (const attrs of [{ mode: 'reflect', pads: [0, 2, 0, 1] }, { mode: 'edge', pads: [1, 0, 2, 1] }, { pads: [0, 1, 1, 0], value: 1.5 }]) {
+    const cases: { pads: number[]; mode?: string; value?: number }[] = [{ mode: 'reflect', pads: [0, 2, 0, 1] }, { mode: 'edge', pads: [1, 0, 2, 1] }, { pads: [0, 1, 1, 0], value: 1.5 }];
+    for (const attrs of cases) {
       const { model } = await expectSameOutputs(single(9, [3, 4], 'Pad', attrs), { x: pseudoRandom([3, 4], 10) });
       const node = only(model, 'Pad');
       expect(inputValues(model, node.inputs[1])).toEqual(attrs.pads);

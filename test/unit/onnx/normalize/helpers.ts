@@ -24,7 +24,7 @@ export function pseudoRandom(shape: number[], seed: number): Tensor<'float32'> {
 
 /** Runs a model (a file path, or a Model encoded as-is) in onnxruntime. */
 export async function runOrt(model: string | Model, feeds: Feeds): Promise<Record<string, Tensor>> {
-  const session = await ort.InferenceSession.create(typeof model === 'string' ? model : encodeModel(model));
+  const session = typeof model === 'string' ? await ort.InferenceSession.create(model) : await ort.InferenceSession.create(encodeModel(model));
   try {
     const result = await session.run(Object.fromEntries(Object.entries(feeds).map(([k, v]) => [k, toOrt(v)])));
     return Object.fromEntries(Object.entries(result).map(([k, v]) => [k, fromOrt(v, k)]));

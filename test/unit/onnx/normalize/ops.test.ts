@@ -75,7 +75,7 @@ describe('normalize: renamed and re-specified ops', () => {
     expect(model.graph.nodes.map((n) => n.opType)).toEqual(['ScatterElements']);
   });
 
-  it.each([[6, 'static'], ['c', 'dynamic']] as const)('GroupNormalization-18 per-group weights become per-channel (%s channels)', async (channels) => {
+  it.each([[6, 'static'], ['c', 'dynamic']] as const)('GroupNormalization-18 per-group weights become per-channel (%s channels)', async (channels, _kind) => {
     const b = new GraphBuilder();
     const x = b.input('x', 'float32', ['n', channels, 4]);
     b.output(b.op('GroupNormalization', [x, w(b, [1, -2, 3]), w(b, [0.1, 0.2, -0.3])], { num_groups: 3, epsilon: 1e-5 }));

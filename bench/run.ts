@@ -1,0 +1,25 @@
+/**
+ * Benchmarks. `npm run bench` runs them all; `npm run bench -- <name>...` runs some.
+ * Results are printed as Markdown rows for BENCHMARKS.md.
+ */
+import { cpus } from 'node:os';
+import { benchLoad } from './load.js';
+
+const BENCHES: Record<string, () => Promise<string[]>> = {
+  load: benchLoad,
+};
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const names = wanted.length ? wanted : Object.keys(BENCHES);
+console.log(`# node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}\n`);
+for (const name of names) {
+  const bench = BENCHES[name];
+  if (!bench) {
+    console.error(`unknown benchmark "${name}" (have: ${Object.keys(BENCHES).join(', ')})`);
+    process.exitCode = 2;
+    continue;
+  }
+  console.log(`## ${name}\n`);
+  console.log((await bench()).join('\n'));
+  console.log('');
+}
