@@ -1,5 +1,5 @@
 import { GlassboxError } from '../util/errors.js';
-import { allocate, type DType } from '../tensor/dtype.js';
+import { allocate, dtypeToOnnx, type DType } from '../tensor/dtype.js';
 import { toBfloat16Bits, toFloat16Bits } from '../tensor/half.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { GraphBuilder } from '../onnx/builder.js';
@@ -31,6 +31,7 @@ export class Emitter {
     this.builder.prefix = '';
     const name = this.builder.constant(`grad_${hint}`, tensor);
     this.builder.prefix = saved;
+    this.facts.set(name, { elemType: dtypeToOnnx(tensor.dtype), shape: [...tensor.shape] });
     if (cacheable) this.constants.set(key, name);
     return name;
   }

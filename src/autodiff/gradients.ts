@@ -1,6 +1,9 @@
 import { GlassboxError } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
-import { dtypeToOnnx, isFloat } from '../tensor/dtype.js';
+import { dtypeToOnnx, isFloat, type DType } from '../tensor/dtype.js';
+import { toBfloat16Bits, toFloat16Bits } from '../tensor/half.js';
+import { Tensor } from '../tensor/tensor.js';
+import { tensorToProto } from '../onnx/ir/tensor-proto.js';
 import { GraphBuilder } from '../onnx/builder.js';
 import { cloneModel } from '../onnx/edit/clone.js';
 import { pruneGraph } from '../onnx/edit/dead-code.js';
@@ -121,7 +124,9 @@ export function buildGradientGraph(source: Model, request: GradientRequest): Gra
   const keep = request.keep ?? request.of;
   graph.outputs = keep.map((name) => ({ name, elemType: dtypeToOnnx(facts.dtype(name)), shape: [...facts.shape(name)] }));
   for (const name of request.wrt) {
-    const grad = total(name)!;
+    // `of` reads this value, but only through non-differentiable ops (its shape, say): the
+    // gradient is exactly zero, and said so by an explicit zeros tensor.
+    const grad = total(name) ?? emitter.op('ConstantOfShape', [emitter.shapeOf(name)], { value: zeroTensorProto(facts.dtype(name)) })[0]!;
     const out = builder.op('Identity', [grad], undefined, { outputs: [builder.fresh(`${name}_grad`)] })[0]!;
     gradients[name] = out;
     graph.outputs.push({ name: out, elemType: dtypeToOnnx(facts.dtype(name)), shape: [...facts.shape(name)] });
@@ -200,9 +205,18 @@ function refreshFacts(model: Model): ValueFacts {
   return new ValueFacts(model.graph);
 }
 
-function onesTensorProto(dtype: ReturnType<ValueFacts['dtype']>) {
-  const bytes = dtype === 'float64' ? new Uint8Array(new Float64Array([1]).buffer) : new Uint8Array(new Float32Array([1]).buffer);
-  return { dims: [1], data_type: dtypeToOnnx(dtype), raw_data: bytes, float_data: [], int32_data: [], string_data: [], int64_data: [], external_data: [], double_data: [], uint64_data: [], metadata_props: [] };
+function onesTensorProto(dtype: DType) {
+  return tensorToProto('value', onesSeedValue(dtype));
+}
+
+function zeroTensorProto(dtype: DType) {
+  return tensorToProto('value', Tensor.zeros(dtype, [1]));
+}
+
+function onesSeedValue(dtype: DType): Tensor {
+  const t = Tensor.zeros(dtype, [1]);
+  (t.data as Float32Array)[0] = dtype === 'float16' ? toFloat16Bits(1) : dtype === 'bfloat16' ? toBfloat16Bits(1) : 1;
+  return t;
 }
 
 /** "No gradient rule" with the chain of values from a `wrt` value to an `of` value through the node. */

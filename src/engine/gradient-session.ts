@@ -6,6 +6,13 @@ import type { Feeds } from '../runtime/feeds.js';
 import type { RuntimeOptions } from '../runtime/options.js';
 import { Session } from '../runtime/session.js';
 
+/**
+ * onnxruntime 1.30's TransposeOptimizer produces an invalid graph ("Node input '<node name>' is
+ * not a graph input...") on some backward graphs where a Pad sits between Transposes (seen on
+ * second-order ConvTranspose gradients), so gradient graphs run without it.
+ */
+const GRADIENT_GRAPH_DISABLED = ['TransposeOptimizer'];
+
 export interface GradientResult {
   /** Forward values kept by the request (the `of` values by default). */
   outputs: Record<string, Tensor>;
@@ -24,7 +31,8 @@ export class GradientSession {
   /** `model` must be prepared (canonical, with shapes): see prepareModel. */
   static async create(model: Model, request: GradientRequest, runtime: RuntimeOptions = {}): Promise<GradientSession> {
     const graph = buildGradientGraph(model, request);
-    return new GradientSession(graph, await Session.create(graph.model, runtime));
+    const options = { ...runtime, disabledOptimizers: [...(runtime.disabledOptimizers ?? []), ...GRADIENT_GRAPH_DISABLED] };
+    return new GradientSession(graph, await Session.create(graph.model, options));
   }
 
   get inputs() {

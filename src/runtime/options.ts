@@ -10,6 +10,8 @@ export interface RuntimeOptions {
   deterministic?: boolean;
   /** onnxruntime graph optimisation level. Default 'all'. */
   optimization?: 'disabled' | 'basic' | 'extended' | 'all';
+  /** onnxruntime graph transformers to switch off by name (besides the ones glassbox always avoids). */
+  disabledOptimizers?: readonly string[];
 }
 
 /**
@@ -25,7 +27,7 @@ export function ortSessionOptions(options: RuntimeOptions): ort.InferenceSession
     graphOptimizationLevel: options.optimization ?? 'all',
     executionMode: 'sequential',
     logSeverityLevel: 3,
-    extra: { optimization: { disable_specified_optimizers: DISABLED_OPTIMIZERS.join(';') } },
+    extra: { optimization: { disable_specified_optimizers: [...DISABLED_OPTIMIZERS, ...(options.disabledOptimizers ?? [])].join(';') } },
   };
   if (options.deterministic) {
     out.intraOpNumThreads = 1;
@@ -38,5 +40,5 @@ export function ortSessionOptions(options: RuntimeOptions): ort.InferenceSession
 
 /** A stable key for caching sessions per option set. */
 export function optionsKey(options: RuntimeOptions): string {
-  return JSON.stringify([options.threads ?? 0, options.deterministic ?? false, options.optimization ?? 'all']);
+  return JSON.stringify([options.threads ?? 0, options.deterministic ?? false, options.optimization ?? 'all', options.disabledOptimizers ?? []]);
 }

@@ -27,13 +27,6 @@ interface Case {
   pairs: [string, string][];
   /** Whether every checked map is linear (large step) — else smooth/piecewise (small step). */
   linear?: boolean;
-  /**
-   * Run without graph optimisation: the second pass differentiates a Slice between Transposes,
-   * and the Slice rule's Pad with an `axes` input meets an onnxruntime 1.30 transpose-optimizer
-   * bug (Transpose → Pad(pads, axes) → Transpose fails: "Gather ... indices element out of data
-   * bounds"). Remove once that rule spells out full-rank pads.
-   */
-  padAxesBug?: boolean;
 }
 
 const f32 = (shape: number[]) => randn(shape);
@@ -50,7 +43,6 @@ function conv(name: string, op: 'Conv' | 'ConvTranspose', xs: number[], ws: numb
     out,
     pairs: [['x', 'w'], ['x', 'seed'], ['w', 'x'], ['w', 'seed']],
     linear: true,
-    padAxesBug: true,
   };
 }
 
@@ -146,7 +138,7 @@ describe('second order: gradcheck of the linalg backward graphs', () => {
           of: [grad.gradients[of]!],
           wrt: [by === 'seed' ? seedName : by],
           ...(dtype === 'float32' ? { epsilon: c.linear ? 0.1 : 1e-3 } : {}),
-          runtime: { deterministic: true, ...(c.padAxesBug ? { optimization: 'disabled' as const } : {}) },
+          runtime: { deterministic: true },
         });
         const tolerance = dtype === 'float64' ? 1e-6 : c.linear ? 1e-3 : 2e-3;
         report(`2nd order ${c.name} d(d${of})/d${by}`, `${dtype}-central-diff`, results[0]!.worstRelError);

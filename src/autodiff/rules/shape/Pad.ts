@@ -1,7 +1,7 @@
 import { GlassboxError } from '../../../util/errors.js';
 import type { GradContext, GradientRule } from '../../types.js';
 import {
-  addAll, addInt, constInts, dimOf, int64Max, int64Min, intTensor, normAxis, sameDim, subInt, vec, type Int,
+  addAll, addInt, constInts, dimOf, fullPads, int64Max, int64Min, intTensor, normAxis, padAlong, sameDim, subInt, type Int,
 } from './util.js';
 
 /**
@@ -38,8 +38,10 @@ function constantPad(g: GradContext): (string | undefined)[] {
   if (g.needs(0) || (value && g.needs(2))) {
     if (known && known.every((p) => p === 0)) dx = dy;
     else {
-      const negated = known ? g.ints(known.map((p) => -p)) : g.op('Neg', [pads]);
-      dx = g.op('Pad', [dy, negated, '', axes]);
+      const negated = known ? known.map((p) => -p) : g.op('Neg', [pads]);
+      const axesC = axes ? constInts(g, axes) : undefined;
+      const full = axes ? fullPads(g, g.rank(g.I(0)), axesC ?? axes, negated) : typeof negated === 'string' ? negated : g.ints(negated);
+      dx = g.op('Pad', [dy, full]);
     }
   }
   let dvalue: string | undefined;
@@ -95,7 +97,7 @@ function foldAxis(g: GradContext, mode: 'reflect' | 'edge' | 'wrap', t: string, 
   const ax = g.ints([axis]);
   const slice = (start: Int, end: Int | 'max'): string => g.op('Slice', [t, tensorOf(g, start), tensorOf(g, end), ax]);
   const reverse = (v: string): string => g.op('Slice', [v, g.ints([-1]), int64Min(g), ax, g.ints([-1])]);
-  const padTo = (v: string, before: Int, after: Int): string => g.op('Pad', [v, vec(g, [before, after]), '', ax]);
+  const padTo = (v: string, before: Int, after: Int): string => padAlong(g, v, g.rank(g.I(0)), [axis], [before], [after]);
   const centre = slice(b, addInt(g, b, d));
   const head = b === 0 ? undefined : slice(0, b);
   const tail = e === 0 ? undefined : slice(addInt(g, b, d), 'max');

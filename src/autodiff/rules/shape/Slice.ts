@@ -1,5 +1,5 @@
 import type { GradContext, GradientRule } from '../../types.js';
-import { asInt64, constInts, isStatic, normAxis, reshapeLike, shapeTensor, zeros } from './util.js';
+import { asInt64, constInts, fullPads, isStatic, normAxis, padAlong, reshapeLike, shapeTensor, zeros } from './util.js';
 
 /**
  * y = Slice(x, starts, ends, axes?, steps?) selects distinct elements of x, so dx is dy
@@ -46,7 +46,7 @@ function padBack(g: GradContext, count: number): string {
       after.push(d - s - len);
     });
     if ([...before, ...after].every((p) => p === 0)) return dy;
-    return g.op('Pad', [dy, g.ints([...before, ...after]), '', g.ints(axesC)]);
+    return padAlong(g, dy, rank, axesC, before, after);
   }
   const axes = axesIn ? asInt64(g, axesIn) : g.ints(axesC!);
   const dims = axesC && axesC.every((a) => isStatic(xs[a])) ? g.ints(axesC.map((a) => xs[a] as number)) : g.op('Gather', [shapeTensor(g, x), axes], { axis: 0 });
@@ -59,7 +59,7 @@ function padBack(g: GradContext, count: number): string {
   const e = clamp(asInt64(g, g.I(2)));
   const len = g.op('Max', [g.op('Sub', [e, s]), zero]);
   const after = g.op('Sub', [g.op('Sub', [dims, s]), len]);
-  return g.op('Pad', [dy, g.op('Concat', [s, after], { axis: 0 }), '', axes]);
+  return g.op('Pad', [dy, fullPads(g, rank, axesC ?? axes, g.op('Concat', [s, after], { axis: 0 }))]);
 }
 
 function scatterBack(g: GradContext): string {

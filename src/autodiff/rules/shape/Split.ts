@@ -1,5 +1,5 @@
 import type { GradientRule } from '../../types.js';
-import { addInt, dimOf, normAxis, vec, zerosLike, type Int } from './util.js';
+import { addInt, dimOf, normAxis, padAlong, zerosLike, type Int } from './util.js';
 
 /**
  * [y_0, ..., y_{n-1}] = Split(x, split?, axis, num_outputs): dx = Concat(dy_0, ..., dy_{n-1})
@@ -25,7 +25,7 @@ export const Split: GradientRule = {
         if (j < k) before = addInt(g, before, dimOf(g, g.O(j), axis));
         if (j > k) after = addInt(g, after, dimOf(g, g.O(j), axis));
       }
-      return [g.op('Pad', [gos[k]!, vec(g, [before, after]), '', g.ints([axis])])];
+      return [padAlong(g, gos[k]!, g.rank(x), [axis], [before], [after])];
     }
     const pieces = gos.map((go, i) => go ?? zerosLike(g, g.O(i)));
     return [g.op('Concat', pieces, { axis })];

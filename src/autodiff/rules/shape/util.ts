@@ -134,3 +134,48 @@ export function addAll(g: GradContext, terms: readonly (string | undefined)[]): 
   if (present.length === 0) return undefined;
   return present.reduce((acc, t) => g.op('Add', [acc, t]));
 }
+
+/*
+ * onnxruntime 1.30's transpose optimizer mis-handles Pad nodes that carry an `axes` input
+ * (Transpose → Pad(axes) → Transpose fails to load with a Gather index error), so gradient
+ * rules always spell pads out for every axis, with zeros for the axes they leave alone.
+ */
+
+/** Pads `t` (of rank `rank`) by before/after entries along static `axes`. */
+export function padAlong(g: GradContext, t: string, rank: number, axes: readonly number[], before: readonly Int[], after: readonly Int[]): string {
+  const full = (side: readonly Int[]): Int[] => Array.from({ length: rank }, (_, i) => {
+    const j = axes.indexOf(i);
+    return j < 0 ? 0 : side[j]!;
+  });
+  return g.op('Pad', [t, vec(g, [...full(before), ...full(after)])]);
+}
+
+/**
+ * A full-rank pads vector from int64 `pads` (2k entries: all befores, then all afters) for the
+ * given axes, which may be a run-time tensor (negative entries allowed).
+ */
+export function fullPads(g: GradContext, rank: number, axes: readonly number[] | string, pads: string | readonly number[]): string {
+  if (typeof axes !== 'string') {
+    const normalized = axes.map((a) => normAxis(a, rank));
+    axes = normalized;
+    if (typeof pads !== 'string') {
+      const values = pads;
+      const full = new Array<number>(2 * rank).fill(0);
+      normalized.forEach((a, j) => {
+        full[a] = values[j]!;
+        full[a + rank] = values[j + normalized.length]!;
+      });
+      return g.ints(full);
+    }
+  }
+  if (typeof pads !== 'string') pads = g.ints(pads);
+  let indices: string;
+  if (typeof axes === 'string') {
+    const a = asInt64(g, axes);
+    const wrapped = g.op('Where', [g.op('Less', [a, g.ints([0], [])]), g.op('Add', [a, g.ints([rank], [])]), a]);
+    indices = g.op('Concat', [wrapped, g.op('Add', [wrapped, g.ints([rank], [])])], { axis: 0 });
+  } else {
+    indices = g.ints([...axes, ...axes.map((x) => x + rank)]);
+  }
+  return g.op('ScatterElements', [g.ints(new Array<number>(2 * rank).fill(0)), indices, pads], { axis: 0 });
+}
