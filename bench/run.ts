@@ -3,10 +3,12 @@
  * Results are printed as Markdown rows for BENCHMARKS.md.
  */
 import { cpus } from 'node:os';
+import { benchIgWork } from './ig-work.js';
 import { benchLoad } from './load.js';
 
 const BENCHES: Record<string, () => Promise<string[]>> = {
   load: benchLoad,
+  'ig-work': () => benchIgWork(50),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -3,6 +3,7 @@
  * rules/registry.ts; this module answers "which ops of this model have no rule yet" for
  * `glassbox inspect` and for the builder's own error messages.
  */
+import { RECURRENT_OPS } from './lower/index.js';
 import { hasRule } from './rules/index.js';
 
 /**
@@ -17,9 +18,14 @@ export const NON_DIFFERENTIABLE_OPS: ReadonlySet<string> = new Set([
   'BitShift', 'BitwiseAnd', 'BitwiseOr', 'BitwiseXor', 'BitwiseNot', 'Unique', 'StringNormalizer',
 ]);
 
+/** Whether the builder can take gradients through `op`: a rule, or lowering (LSTM/GRU/RNN). */
+export function isDifferentiable(op: string): boolean {
+  return hasRule(op) || RECURRENT_OPS.has(op);
+}
+
 /** Op types among `ops` that are differentiable in principle but have no rule yet, sorted. */
 export function missingGradientRules(ops: Iterable<string>): string[] {
   const missing = new Set<string>();
-  for (const op of ops) if (!NON_DIFFERENTIABLE_OPS.has(op) && !hasRule(op)) missing.add(op);
+  for (const op of ops) if (!NON_DIFFERENTIABLE_OPS.has(op) && !isDifferentiable(op)) missing.add(op);
   return [...missing].sort();
 }

@@ -21,7 +21,7 @@ export interface GradcheckOptions {
   /** Random directions per `wrt` value (default 3). */
   directions?: number;
   /**
-   * Step of the central difference, relative to the scale of the value (default 1e-2 for
+   * Step of the central difference, relative to the scale of the value (default 1e-3 for
    * float32, 1e-6 for float64: near the optimum of truncation vs rounding error).
    */
   epsilon?: number;
@@ -32,7 +32,11 @@ export interface GradcheckOptions {
 export interface GradcheckResult {
   wrt: string;
   dtype: string;
-  /** Worst |analytic − numeric| / max(|analytic|, |numeric|, floor) over the directions. */
+  /**
+   * Worst |analytic − numeric| / max(|analytic|, |numeric|, ‖∇f‖) over the directions: relative
+   * to the directional derivative, or to its typical size ‖∇f‖ (for v ~ N(0, I)) when a direction
+   * happens to be nearly orthogonal to the gradient.
+   */
   worstRelError: number;
   worstAbsError: number;
   checks: { analytic: number; numeric: number }[];
@@ -96,7 +100,8 @@ export async function gradcheck(model: Model, options: GradcheckOptions): Promis
       const x = values[name]!;
       const g = gradients[name]!;
       const scale = 1 + maxAbs(x);
-      const eps = (options.epsilon ?? (x.dtype === 'float64' ? 1e-6 : 1e-2)) * scale;
+      const eps = (options.epsilon ?? (x.dtype === 'float64' ? 1e-6 : 1e-3)) * scale;
+      const typical = Math.sqrt(dot(g, g));
       const checks: { analytic: number; numeric: number }[] = [];
       let worstRel = 0;
       let worstAbs = 0;
@@ -107,7 +112,7 @@ export async function gradcheck(model: Model, options: GradcheckOptions): Promis
         const numeric = (plus - minus) / (2 * eps);
         const exact = dot(g, v);
         const abs = Math.abs(exact - numeric);
-        const floor = 1e-6 * Math.max(1, Math.abs(plus), Math.abs(minus));
+        const floor = Math.max(typical, 1e-12);
         worstRel = Math.max(worstRel, abs / Math.max(Math.abs(exact), Math.abs(numeric), floor));
         worstAbs = Math.max(worstAbs, abs);
         checks.push({ analytic: exact, numeric });

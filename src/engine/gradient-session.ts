@@ -1,7 +1,11 @@
 import { GlassboxError } from '../util/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { buildGradientGraph, type GradientGraph, type GradientRequest } from '../autodiff/gradients.js';
+import { RECURRENT_OPS } from '../autodiff/lower/index.js';
+import { cloneModel } from '../onnx/edit/clone.js';
 import type { Model } from '../onnx/ir/model.js';
+import type { Dim } from '../onnx/ir/value.js';
+import { inferShapes, type SymbolTable } from '../onnx/shapes/index.js';
 import type { Feeds } from '../runtime/feeds.js';
 import type { RuntimeOptions } from '../runtime/options.js';
 import { Session } from '../runtime/session.js';
@@ -20,40 +24,101 @@ export interface GradientResult {
   gradients: Record<string, Tensor>;
 }
 
+interface Built {
+  graph: GradientGraph;
+  session: Session;
+}
+
 /**
- * A built forward+backward graph loaded into onnxruntime. `run` takes the model's feeds and one
- * seed per `of` value (the vector of the vector-Jacobian product) and returns both passes'
- * results from a single run.
+ * A forward+backward graph loaded into onnxruntime. `run` takes the model's feeds and one seed
+ * per `of` value (the vector of the vector-Jacobian product) and returns both passes' results
+ * from a single run. Models whose LSTM/GRU/RNN nodes run over a symbolic sequence length get
+ * one graph per length, built on first use.
  */
 export class GradientSession {
-  private constructor(readonly graph: GradientGraph, private readonly session: Session) {}
+  private readonly built = new Map<number, Promise<Built>>();
+
+  private constructor(
+    private readonly model: Model,
+    private readonly request: GradientRequest,
+    private readonly runtime: RuntimeOptions,
+    /** Symbolic sequence dims of recurrent nodes, with the symbols to evaluate them. */
+    private readonly sequence: { dims: Dim[]; symbols: SymbolTable } | undefined,
+  ) {}
 
   /** `model` must be prepared (canonical, with shapes): see prepareModel. */
   static async create(model: Model, request: GradientRequest, runtime: RuntimeOptions = {}): Promise<GradientSession> {
-    const graph = buildGradientGraph(model, request);
-    const options = { ...runtime, disabledOptimizers: [...(runtime.disabledOptimizers ?? []), ...GRADIENT_GRAPH_DISABLED] };
-    return new GradientSession(graph, await Session.create(graph.model, options));
+    const session = new GradientSession(model, request, runtime, request.sequenceLength === undefined ? symbolicSequence(model) : undefined);
+    if (!session.sequence) await session.build(request.sequenceLength ?? 0);
+    return session;
   }
 
-  get inputs() {
-    return this.session.inputs;
+  /** The gradient graph used for feeds of this shape (seed input and gradient output names). */
+  async graphFor(feeds: Feeds = {}): Promise<GradientGraph> {
+    return (await this.build(this.lengthOf(feeds))).graph;
   }
 
   async run(feeds: Feeds, seeds: Record<string, Tensor> = {}, options: { allowNaN?: boolean } = {}): Promise<GradientResult> {
+    const { graph, session } = await this.build(this.lengthOf(feeds));
     const all: Feeds = { ...feeds };
-    for (const [of, input] of Object.entries(this.graph.seeds)) {
+    for (const [of, input] of Object.entries(graph.seeds)) {
       const seed = seeds[of];
       if (!seed) throw new GlassboxError('bad-input', `a seed for "${of}" is needed (a tensor of its shape, e.g. a one-hot row for a target class)`);
       all[input] = seed;
     }
-    const names = [...this.graph.outputs, ...Object.values(this.graph.gradients)];
-    const result = await this.session.run(all, { outputs: names, ...options });
-    const outputs = Object.fromEntries(this.graph.outputs.map((n) => [n, result[n]!]));
-    const gradients = Object.fromEntries(Object.entries(this.graph.gradients).map(([wrt, out]) => [wrt, result[out]!]));
-    return { outputs, gradients };
+    const names = [...graph.outputs, ...Object.values(graph.gradients)];
+    const result = await session.run(all, { outputs: names, ...options });
+    return {
+      outputs: Object.fromEntries(graph.outputs.map((n) => [n, result[n]!])),
+      gradients: Object.fromEntries(Object.entries(graph.gradients).map(([wrt, out]) => [wrt, result[out]!])),
+    };
   }
 
   async release(): Promise<void> {
-    await this.session.release();
+    const all = [...this.built.values()];
+    this.built.clear();
+    for (const entry of all) await (await entry).session.release();
   }
+
+  private build(length: number): Promise<Built> {
+    let entry = this.built.get(length);
+    if (!entry) {
+      entry = (async () => {
+        const graph = buildGradientGraph(this.model, { ...this.request, ...(length > 0 ? { sequenceLength: length } : {}) });
+        const runtime = { ...this.runtime, disabledOptimizers: [...(this.runtime.disabledOptimizers ?? []), ...GRADIENT_GRAPH_DISABLED] };
+        return { graph, session: await Session.create(graph.model, runtime) };
+      })();
+      entry.catch(() => this.built.delete(length));
+      this.built.set(length, entry);
+    }
+    return entry;
+  }
+
+  /** The sequence length recurrent nodes see for these feeds (0 when no node needs one). */
+  private lengthOf(feeds: Feeds): number {
+    if (!this.sequence) return this.request.sequenceLength ?? 0;
+    const bindings: Record<string, number> = {};
+    for (const input of this.model.graph.feedInputs) {
+      input.shape?.forEach((d, axis) => {
+        const size = feeds[input.name]?.shape[axis];
+        if (typeof d === 'string' && size !== undefined) bindings[d] = size;
+      });
+    }
+    const lengths = new Set(this.sequence.dims.map((d) => this.sequence!.symbols.evaluate(d, bindings)));
+    const [length] = lengths;
+    if (lengths.size !== 1 || length === undefined) {
+      throw new GlassboxError('bad-input', 'cannot tell the sequence length of the recurrent layers from the inputs; give it explicitly (sequenceLength)');
+    }
+    return length;
+  }
+}
+
+/** The symbolic sequence dims of the model's LSTM/GRU/RNN inputs, if any. */
+function symbolicSequence(model: Model): { dims: Dim[]; symbols: SymbolTable } | undefined {
+  const recurrent = model.graph.nodes.filter((n) => RECURRENT_OPS.has(n.opType));
+  if (recurrent.length === 0) return undefined;
+  const copy = cloneModel(model);
+  const { symbols } = inferShapes(copy);
+  const dims = recurrent.map((n) => copy.graph.typeOf(n.inputs[0]!)?.shape?.[n.int('layout', 0) === 0 ? 0 : 1] ?? null);
+  return dims.every((d) => typeof d === 'number') ? undefined : { dims, symbols };
 }

@@ -31,7 +31,7 @@ export function registerGradcheck(program: Command, io: CliIO): void {
     .option('--of <output...>', 'outputs to differentiate (default: every float output)')
     .option('--wrt <name...>', 'inputs, weights or intermediate tensors (default: every float input)')
     .option('--directions <n>', 'random directions per tensor', integerOption('--directions', 1), 3)
-    .option('--epsilon <e>', 'finite-difference step relative to the tensor scale (default 1e-2 float32, 1e-6 float64)', Number)
+    .option('--epsilon <e>', 'finite-difference step relative to the tensor scale (default 1e-3 float32, 1e-6 float64)', Number)
     .option('--tolerance <t>', 'largest relative error accepted (default 2e-2 float32, 1e-6 float64)', Number)
     .option('--seed <n>', 'random seed', integerOption('--seed', 0), 7)
     .option('--json [file]', 'write the results as JSON')

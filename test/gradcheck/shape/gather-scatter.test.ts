@@ -148,3 +148,18 @@ describe('second order: Gather family, strided Slice and Scatter backward', () =
     }
   });
 });
+
+describe('TopK (float64)', () => {
+  it('values gradient scatters back to the selected elements, any axis, dynamic batch', async () => {
+    for (const axis of [-1, 1]) {
+      await expectGradientsMatch({
+        build: (b) => {
+          const x = b.input('x', 'float64', ['batch', 5, 6]);
+          const [values] = b.op('TopK', [x, b.constant('k', Tensor.int64([1], [3]))], { axis }, { outputs: 2 });
+          return values!;
+        },
+        feeds: { x: rand([3, 5, 6]) },
+      });
+    }
+  });
+});

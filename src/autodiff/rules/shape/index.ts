@@ -17,10 +17,11 @@ import { SpaceToDepth } from './SpaceToDepth.js';
 import { Split } from './Split.js';
 import { Squeeze } from './Squeeze.js';
 import { Tile } from './Tile.js';
+import { TopK } from './TopK.js';
 import { Transpose } from './Transpose.js';
 import { Unsqueeze } from './Unsqueeze.js';
 
 export const SHAPE_RULES: readonly GradientRule[] = [
   Reshape, Flatten, Squeeze, Unsqueeze, Transpose, Expand, Tile, Concat, Split, Slice, Pad,
-  Gather, GatherElements, GatherND, ScatterElements, ScatterND, Resize, DepthToSpace, SpaceToDepth,
+  Gather, GatherElements, GatherND, ScatterElements, ScatterND, TopK, Resize, DepthToSpace, SpaceToDepth,
 ];
