@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { GlassboxError, errorMessage } from '../util/errors.js';
+import { registerDemo } from './commands/demo.js';
 import { registerGrad } from './commands/grad.js';
 import { registerGradcheck } from './commands/gradcheck.js';
 import { registerInspect } from './commands/inspect.js';
@@ -21,6 +22,7 @@ export function buildProgram(io: CliIO): Command {
   registerRun(program, io);
   registerGrad(program, io);
   registerGradcheck(program, io);
+  registerDemo(program, io);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   return program;
 }

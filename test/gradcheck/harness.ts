@@ -61,3 +61,8 @@ export function rand(shape: number[], options: { dtype?: DType; seed?: number; l
   }
   return t;
 }
+
+/** Prints measured errors when GRADCHECK_REPORT is set (the figures quoted in notes come from here). */
+export function report(...parts: unknown[]): void {
+  if (process.env.GRADCHECK_REPORT) console.log(...parts);
+}

@@ -31,8 +31,8 @@ export function registerGradcheck(program: Command, io: CliIO): void {
     .option('--of <output...>', 'outputs to differentiate (default: every float output)')
     .option('--wrt <name...>', 'inputs, weights or intermediate tensors (default: every float input)')
     .option('--directions <n>', 'random directions per tensor', integerOption('--directions', 1), 3)
-    .option('--epsilon <e>', 'finite-difference step relative to the tensor scale (default 1e-3 float32, 1e-6 float64)', Number)
-    .option('--tolerance <t>', 'largest relative error accepted (default 2e-2 float32, 1e-6 float64)', Number)
+    .option('--epsilon <e>', 'finite-difference step relative to the tensor scale (default: 1e-6 for float64; for float32 the best of 1e-3, 3e-4, 1e-4)', Number)
+    .option('--tolerance <t>', 'largest relative error accepted (default 5e-2 float32, 1e-6 float64)', Number)
     .option('--seed <n>', 'random seed', integerOption('--seed', 0), 7)
     .option('--json [file]', 'write the results as JSON')
     .option('--dim <name=size>', 'size of a symbolic dim for random inputs and probing (repeatable)', collectDims);
@@ -40,8 +40,10 @@ export function registerGradcheck(program: Command, io: CliIO): void {
   cmd.addHelpText('after', `
 For each tensor, glassbox compares <grad f, v> from the gradient graph with
 (f(x + εv) − f(x − εv)) / 2ε, where f is a fixed random projection of the outputs to a scalar.
-float32 differences are only accurate to about 1e-3; float64 models are checked far tighter.
-Exits with status 1 when any tensor exceeds the tolerance.
+Errors are relative to the directional derivative (or to |grad f| for a direction nearly
+orthogonal to it). In float32, rounding and the kinks of ReLU-like networks limit finite
+differences to about 1e-3 on smooth models and a few percent on deep ReLU/Clip networks, hence
+the 5e-2 default; float64 models are checked to 1e-6. Exits with status 1 beyond the tolerance.
 
 Examples:
   glassbox gradcheck cnn.onnx
@@ -54,7 +56,7 @@ Examples:
       feeds, directions: flags.directions, seed: flags.seed, runtime,
       ...(flags.of ? { of: flags.of } : {}), ...(flags.wrt ? { wrt: flags.wrt } : {}), ...(flags.epsilon ? { epsilon: flags.epsilon } : {}),
     });
-    const tolerance = (dtype: string): number => flags.tolerance ?? (dtype === 'float64' ? 1e-6 : 2e-2);
+    const tolerance = (dtype: string): number => flags.tolerance ?? (dtype === 'float64' ? 1e-6 : 5e-2);
     const failed = results.filter((r) => !(r.worstRelError <= tolerance(r.dtype)));
     if (flags.json !== undefined) {
       writeJson(io, flags.json, { ok: failed.length === 0, results: results.map((r) => ({ ...r, tolerance: tolerance(r.dtype), ok: r.worstRelError <= tolerance(r.dtype) })) });

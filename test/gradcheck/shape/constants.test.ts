@@ -4,12 +4,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { GraphBuilder } from '../../../src/onnx/builder.js';
-import { expectGradientsMatch, rand } from '../harness.js';
+import { expectGradientsMatch, rand, report } from '../harness.js';
 import { backwardOps, floats, INT64_MAX, INT64_MIN, ints } from './helpers.js';
 
 
 function worst(rule: string, results: { worstRelError: number }[]): void {
-  console.log(`[worst] ${rule} (constants) ${Math.max(...results.map((r) => r.worstRelError)).toExponential(2)}`);
+  report(`[worst] ${rule} (constants) ${Math.max(...results.map((r) => r.worstRelError)).toExponential(2)}`);
 }
 
 describe('fast paths with constant inputs (float64)', () => {

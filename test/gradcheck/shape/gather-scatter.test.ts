@@ -1,11 +1,11 @@
 import { describe, it } from 'vitest';
 import type { GraphBuilder } from '../../../src/onnx/builder.js';
 import { Tensor } from '../../../src/tensor/tensor.js';
-import { expectGradientsMatch, rand } from '../harness.js';
+import { expectGradientsMatch, rand, report } from '../harness.js';
 import { declare, expectSecondOrder, INT64_MAX, ints } from './helpers.js';
 
 function worst(rule: string, results: { worstRelError: number }[]): void {
-  console.log(`[worst] ${rule} ${Math.max(...results.map((r) => r.worstRelError)).toExponential(2)}`);
+  report(`[worst] ${rule} ${Math.max(...results.map((r) => r.worstRelError)).toExponential(2)}`);
 }
 
 function int32(b: GraphBuilder, values: number[], shape: number[]): string {
@@ -126,7 +126,7 @@ describe('second order: Gather family, strided Slice and Scatter backward', () =
       feeds: { x: rand([2, 4, 3]) },
       wrt: ['x'],
     });
-    console.log(`[worst] second-order Gather family ${w.toExponential(2)}`);
+    report(`[worst] second-order Gather family ${w.toExponential(2)}`);
   });
 
   it('ScatterElements and ScatterND, none and add', async () => {
@@ -144,7 +144,7 @@ describe('second order: Gather family, strided Slice and Scatter backward', () =
         feeds: { d: rand([3, 4]), u: rand([2, 3]), v: rand([2, 4]) },
         wrt: ['d', 'u', 'v'],
       });
-      console.log(`[worst] second-order Scatter ${reduction} ${w.toExponential(2)}`);
+      report(`[worst] second-order Scatter ${reduction} ${w.toExponential(2)}`);
     }
   });
 });

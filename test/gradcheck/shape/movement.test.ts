@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Tensor } from '../../../src/tensor/tensor.js';
-import { expectGradientsMatch, rand } from '../harness.js';
+import { expectGradientsMatch, rand, report } from '../harness.js';
 import { backwardOps, expectSecondOrder, ints } from './helpers.js';
 
 /** Worst relative error per rule, printed at the end of each test (for the family report). */
 function worst(rule: string, results: { worstRelError: number }[]): void {
-  console.log(`[worst] ${rule} ${Math.max(...results.map((r) => r.worstRelError)).toExponential(2)}`);
+  report(`[worst] ${rule} ${Math.max(...results.map((r) => r.worstRelError)).toExponential(2)}`);
 }
 
 describe('reshapes and transposes (float64)', () => {
@@ -176,6 +176,6 @@ describe('second order: the backward of these rules is differentiable', () => {
       feeds: { x: rand([2, 8, 2, 3]) },
       wrt: ['x'],
     });
-    console.log(`[worst] second-order movement ${w.toExponential(2)}`);
+    report(`[worst] second-order movement ${w.toExponential(2)}`);
   });
 });

@@ -1,10 +1,10 @@
 import { describe, it } from 'vitest';
 import type { GraphBuilder } from '../../../src/onnx/builder.js';
-import { expectGradientsMatch, rand } from '../harness.js';
+import { expectGradientsMatch, rand, report } from '../harness.js';
 import { expectSecondOrder, floats, ints } from './helpers.js';
 
 function worst(rule: string, results: { worstRelError: number }[]): void {
-  console.log(`[worst] ${rule} ${Math.max(...results.map((r) => r.worstRelError)).toExponential(2)}`);
+  report(`[worst] ${rule} ${Math.max(...results.map((r) => r.worstRelError)).toExponential(2)}`);
 }
 
 /**
@@ -89,6 +89,6 @@ describe('Resize (float32)', () => {
       tolerance: TOL,
       epsilon: EPS,
     });
-    console.log(`[worst] second-order Resize ${w.toExponential(2)}`);
+    report(`[worst] second-order Resize ${w.toExponential(2)}`);
   });
 });

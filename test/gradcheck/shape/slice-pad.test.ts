@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { GraphBuilder } from '../../../src/onnx/builder.js';
 import { Tensor } from '../../../src/tensor/tensor.js';
-import { expectGradientsMatch, rand } from '../harness.js';
+import { expectGradientsMatch, rand, report } from '../harness.js';
 import { backwardOps, expectSecondOrder, INT64_MAX, INT64_MIN, ints } from './helpers.js';
 
 function worst(rule: string, results: { worstRelError: number }[]): void {
-  console.log(`[worst] ${rule} ${Math.max(...results.map((r) => r.worstRelError)).toExponential(2)}`);
+  report(`[worst] ${rule} ${Math.max(...results.map((r) => r.worstRelError)).toExponential(2)}`);
 }
 
 /** [starts, ends, axes?, steps?] cases on x: [batch, 5, 6]. */
@@ -108,6 +108,6 @@ describe('second order: Slice and Pad backward', () => {
       feeds: { x: rand([2, 5, 6]) },
       wrt: ['x'],
     });
-    console.log(`[worst] second-order Slice/Pad ${w.toExponential(2)}`);
+    report(`[worst] second-order Slice/Pad ${w.toExponential(2)}`);
   });
 });
