@@ -19,7 +19,6 @@ parser.add_argument('--batch', type=int, default=1)
 parser.add_argument('--seq', type=int, default=32)
 parser.add_argument('--steps', type=int, default=50)
 parser.add_argument('--chunk', type=int, default=0, help='rows per forward/backward (0: all at once)')
-parser.add_argument('--repeats', type=int, default=5)
 parser.add_argument('--threads', type=int, default=0)
 args = parser.parse_args()
 if args.threads:
@@ -44,9 +43,15 @@ def work():
     return total
 
 
+# Warm up, then repeat for about two seconds (at least 5, at most 30 runs), like the glassbox side.
 work()
+work()
+t0 = time.perf_counter()
+work()
+first_ms = (time.perf_counter() - t0) * 1000
+repeats = max(5, min(30, int(2000 / max(first_ms, 1e-3)) + 1))
 samples = []
-for _ in range(args.repeats):
+for _ in range(repeats):
     t = time.perf_counter()
     work()
     samples.append((time.perf_counter() - t) * 1000)

@@ -1,0 +1,62 @@
+/**
+ * glassbox — the package's one API surface. Everything a program needs is exported here, and
+ * these types are the reference documentation.
+ */
+
+// Errors: every failure glassbox reports on purpose is a one-line GlassboxError.
+export { GlassboxError } from '../util/errors.js';
+export { Random } from '../util/random.js';
+
+// Tensors and the JSON tensor format.
+export { Tensor, concatBatch } from '../tensor/tensor.js';
+export { DTYPES, isFloat, type DType, type DataFor, type NumericDType, type TensorData } from '../tensor/dtype.js';
+export { sizeOf, formatShape, type Shape } from '../tensor/shape.js';
+export { castTensor } from '../tensor/cast.js';
+export { parseTensorText, parseTensorValue, tensorToJson, type ParsedTensor, type TensorJson } from '../tensor/json.js';
+
+// ONNX models: files, the graph IR, edits, normalisation, shapes, building graphs.
+export { loadModel, decodeModel, encodeModel, saveModel, readModelFile, type LoadOptions } from '../onnx/io.js';
+export { validateModel, MIN_OPSET, MAX_OPSET } from '../onnx/validate.js';
+export { Model } from '../onnx/ir/model.js';
+export { Graph, type Producer } from '../onnx/ir/graph.js';
+export { Node } from '../onnx/ir/node.js';
+export type { Attribute, AttributeInput, AttributeValue } from '../onnx/ir/attribute.js';
+export type { Dim, ValueInfo } from '../onnx/ir/value.js';
+export { tensorFromProto, tensorToProto } from '../onnx/ir/tensor-proto.js';
+export { GraphBuilder, type OpOptions } from '../onnx/builder.js';
+export { cloneModel } from '../onnx/edit/clone.js';
+export { exposeOutputs } from '../onnx/edit/expose.js';
+export { cutAt } from '../onnx/edit/cut.js';
+export { replaceWeights, readWeights, initializersToInputs } from '../onnx/edit/weights.js';
+export { removeDeadNodes } from '../onnx/edit/dead-code.js';
+export { normalize, CANONICAL_OPSET } from '../onnx/normalize/index.js';
+export { inferShapes, type InferShapesOptions, type ShapeReport } from '../onnx/shapes/index.js';
+
+// Running models on onnxruntime.
+export { Session, SessionCache, type RunOptions } from '../runtime/session.js';
+export type { RuntimeOptions } from '../runtime/options.js';
+export type { Feeds, FeedCheckOptions } from '../runtime/feeds.js';
+export { runBatched, chunkSize, DEFAULT_MEMORY_BUDGET, type BatchOptions } from '../runtime/batching.js';
+export { probeShapes, type ProbeOptions, type ProbeReport } from '../runtime/probe.js';
+export { sampleFeeds, type SampleFeedOptions } from '../runtime/sample-feeds.js';
+
+// Gradients: the graph builder, its rules, second order.
+export { buildGradientGraph, type GradientGraph, type GradientRequest } from '../autodiff/gradients.js';
+export { buildHvpGraph, type HvpGraph } from '../autodiff/hvp.js';
+export { lowerRecurrent, type LowerRecurrentOptions } from '../autodiff/lower/index.js';
+export { isDifferentiable, missingGradientRules, NON_DIFFERENTIABLE_OPS } from '../autodiff/coverage.js';
+export { registeredOps } from '../autodiff/rules/index.js';
+export type { GradContext, GradientRule, InputGradients } from '../autodiff/types.js';
+
+// The engine: prepared models, gradient sessions, gradient checks.
+export { prepareModel, type PrepareOptions, type PreparedModel } from '../engine/prepare.js';
+export { GradientSession, type GradientResult } from '../engine/gradient-session.js';
+export { gradcheck, type GradcheckOptions, type GradcheckResult } from '../engine/gradcheck.js';
+export { targetSeed, onesSeed } from '../engine/seeds.js';
+
+// Model summaries (what `glassbox inspect` prints).
+export { summarizeModel, type ModelSummary, type SummaryOptions, type TensorSummary, type HookSummary } from '../inspect/summary.js';
+
+// Datasets that ship with glassbox.
+export { loadMnist, type DigitImages } from '../data/mnist.js';
+export { readIdx, type IdxArray } from '../data/idx.js';
