@@ -1,4 +1,5 @@
 import { GlassboxError } from '../util/errors.js';
+import { bytesPerElement, dtypeFromOnnx } from '../tensor/dtype.js';
 import { formatShape } from '../tensor/shape.js';
 import { cloneModel } from '../onnx/edit/clone.js';
 import type { Model } from '../onnx/ir/model.js';
@@ -30,12 +31,17 @@ const CHECKS: Record<string, (node: Node, shape: ShapeOf) => string | undefined>
 };
 
 /**
- * Refuses models with a pattern known to crash onnxruntime (see CHECKS). Runs static shape
- * inference on a copy; the model itself is left as it is.
+ * A value whose static dims alone need more than this (4 GiB) is a broken file, not a model:
+ * onnxruntime would spend minutes paging in the allocation before failing (found by fuzzing a
+ * ConstantOfShape whose shape constant was corrupted).
+ */
+const MAX_STATIC_BYTES = 4 * 2 ** 30;
+
+/**
+ * Refuses models with a pattern known to crash or stall onnxruntime (see CHECKS and
+ * MAX_STATIC_BYTES). Runs static shape inference on a copy; the model itself is left as it is.
  */
 export function preflight(model: Model): void {
-  const risky = model.graph.nodes.filter((n) => (n.domain === '' || n.domain === 'ai.onnx') && CHECKS[n.opType]);
-  if (risky.length === 0) return;
   const copy = cloneModel(model);
   inferShapes(copy);
   const graph = copy.graph;
@@ -44,8 +50,20 @@ export function preflight(model: Model): void {
     if (init) return init.dims.map(Number);
     return graph.typeOf(name)?.shape;
   };
-  for (const node of risky) {
-    const problem = CHECKS[node.opType]!(node, shape);
-    if (problem) throw new GlassboxError('bad-model', `${node.describe(model.graph.nodes.indexOf(node))} cannot run: ${problem}`);
-  }
+  model.graph.nodes.forEach((node, index) => {
+    const fail = (problem: string): never => {
+      throw new GlassboxError('bad-model', `${node.describe(index)} cannot run: ${problem}`);
+    };
+    if (node.domain !== '' && node.domain !== 'ai.onnx') return;
+    const problem = CHECKS[node.opType]?.(node, shape);
+    if (problem) fail(problem);
+    for (const output of node.outputs) {
+      const dims = output ? shape(output) : undefined;
+      const info = output ? graph.typeOf(output) : undefined;
+      if (!dims || info?.elemType === undefined) continue;
+      const dtype = dtypeFromOnnx(info.elemType);
+      const bytes = dims.reduce<number>((n, d) => (typeof d === 'number' ? n * d : n), dtype && dtype !== 'string' ? bytesPerElement(dtype) : 1);
+      if (bytes > MAX_STATIC_BYTES) fail(`its output "${output}" of shape ${formatShape(dims)} would need over ${Math.floor(bytes / 2 ** 30)} GiB`);
+    }
+  });
 }

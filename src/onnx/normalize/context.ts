@@ -33,7 +33,7 @@ export class Rewriter {
   ) {
     this.builder = new GraphBuilder(graph);
     for (const name of modelNames) this.builder.reserve(name);
-    this.facts = new TypeFacts(graph, parent?.facts);
+    this.facts = new TypeFacts(graph, opset, parent?.facts);
   }
 
   fresh(hint: string): string {

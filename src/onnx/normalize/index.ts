@@ -63,7 +63,6 @@ function normalizeGraph(graph: Graph, opset: number, names: Set<string>, parent:
     const rule = isOnnxDomain(node.domain) ? RULE_BY_OP.get(node.opType) : undefined;
     if (!rule) continue;
     rule.apply(node, rw);
-    rw.facts.invalidate();
   }
   fuseLayerNorms(rw);
   pruneGraph(graph);

@@ -2,6 +2,7 @@ import { tensorFromProto, protoDims } from '../ir/tensor-proto.js';
 import type { TensorProto } from '../proto/types.js';
 import type { Dim } from '../ir/value.js';
 import { unknown, type KnownValue, type RuleContext } from './types.js';
+import { stridesOf } from '../../tensor/shape.js';
 
 /** ONNX element-type codes used by the rules. */
 export const T = {
@@ -92,24 +93,13 @@ export function makeValue(ctx: RuleContext, shape: readonly Dim[], values: Dim[]
   return { shape: [...shape], values };
 }
 
-/** Row-major strides of a static shape. */
-export function strides(shape: readonly number[]): number[] {
-  const out = new Array<number>(shape.length);
-  let s = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    out[i] = s;
-    s *= shape[i]!;
-  }
-  return out;
-}
-
 /** Element `flat` of the broadcast output, read from a value of a (smaller or equal) shape. */
 export function broadcastAt(value: KnownValue, outShape: readonly number[], flat: number): Dim {
   const offset = outShape.length - value.shape.length;
-  const inStrides = strides(value.shape);
+  const inStrides = stridesOf(value.shape);
   let index = 0;
   let rest = flat;
-  const outStrides = strides(outShape);
+  const outStrides = stridesOf(outShape);
   for (let i = 0; i < outShape.length; i++) {
     const coord = Math.floor(rest / outStrides[i]!);
     rest -= coord * outStrides[i]!;

@@ -1,5 +1,6 @@
 import type { Dim } from '../ir/value.js';
-import { HUGE, makeValue, normAxis, numbers, strides } from './helpers.js';
+import { HUGE, makeValue, normAxis, numbers } from './helpers.js';
+import { stridesOf } from '../../tensor/shape.js';
 import type { SymbolTable } from './symbolic.js';
 import { unknown, type KnownValue, type Rule, type RuleContext, type RuleTable, type ValueType } from './types.js';
 
@@ -87,7 +88,7 @@ const slice: Rule = (ctx) => {
 
 /** The elements of `v` at the cartesian product of per-axis index lists, row-major. */
 function gatherCoords(v: KnownValue, picked: number[][]): Dim[] {
-  const st = strides(v.shape);
+  const st = stridesOf(v.shape);
   let offsets = [0];
   picked.forEach((idx, axis) => {
     offsets = offsets.flatMap((o) => idx.map((k) => o + k * st[axis]!));

@@ -1,5 +1,6 @@
 import type { Dim } from '../ir/value.js';
-import { broadcastShapes, makeValue, normAxis, strides } from './helpers.js';
+import { broadcastShapes, makeValue, normAxis } from './helpers.js';
+import { stridesOf } from '../../tensor/shape.js';
 import { unknown, type KnownValue, type Rule, type RuleContext, type RuleTable, type ValueType } from './types.js';
 
 /** Ops that move, join and split data without computing on it. Indexing lives in indexing.ts. */
@@ -69,9 +70,9 @@ const transpose: Rule = (ctx) => {
   const v = ctx.value(0);
   if (v) {
     // Output element at coords c reads input coords c permuted back.
-    const inStrides = strides(v.shape);
+    const inStrides = stridesOf(v.shape);
     const outShape = axes.map((a) => v.shape[a]!);
-    const outStrides = strides(outShape);
+    const outStrides = stridesOf(outShape);
     const values = v.values.map((_, flat) => {
       let index = 0;
       let rest = flat;

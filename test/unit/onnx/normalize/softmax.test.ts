@@ -8,8 +8,8 @@ import { countOps, expectSameOutputs, pseudoRandom } from './helpers.js';
 function softmax(opset: number, opType: string, shape: Dim[], axis?: number, hideRank = false): Model {
   const b = new GraphBuilder();
   let x = b.input('x', 'float32', shape);
-  // Expand to a shape known only at run time: nothing static says what the rank is.
-  if (hideRank) x = b.op('Expand', [x, b.input('shape', 'int64', [shape.length])]);
+  // Expand to a shape whose length is known only at run time: nothing static says the rank.
+  if (hideRank) x = b.op('Expand', [x, b.input('shape', 'int64', ['n'])]);
   b.output(b.op(opType, [x], axis === undefined ? {} : { axis }));
   return b.model({ opset });
 }
