@@ -1,6 +1,7 @@
 import { GlassboxError } from '../util/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { buildGradientGraph, type GradientGraph, type GradientRequest } from '../autodiff/gradients.js';
+import { gradientGraphs } from '../autodiff/cache.js';
+import type { GradientGraph, GradientRequest } from '../autodiff/gradients.js';
 import { RECURRENT_OPS } from '../autodiff/lower/index.js';
 import { cloneModel } from '../onnx/edit/clone.js';
 import type { Model } from '../onnx/ir/model.js';
@@ -84,7 +85,7 @@ export class GradientSession {
     let entry = this.built.get(length);
     if (!entry) {
       entry = (async () => {
-        const graph = buildGradientGraph(this.model, { ...this.request, ...(length > 0 ? { sequenceLength: length } : {}) });
+        const graph = gradientGraphs.get(this.model, { ...this.request, ...(length > 0 ? { sequenceLength: length } : {}) });
         const runtime = { ...this.runtime, disabledOptimizers: [...(this.runtime.disabledOptimizers ?? []), ...GRADIENT_GRAPH_DISABLED] };
         return { graph, session: await Session.create(graph.model, runtime) };
       })();

@@ -41,3 +41,18 @@ describe('gradient builder errors', () => {
     expect(() => buildGradientGraph(model, { of: outputs, wrt: ['tabel'] })).toThrow(/no tensor named "tabel" \(did you mean "table"/);
   });
 });
+
+describe('gradient graph cache', () => {
+  it('returns the same graph for the same model contents and request, a new one otherwise', async () => {
+    const { GradientGraphCache } = await import('../../../src/autodiff/cache.js');
+    const cache = new GradientGraphCache(2);
+    const build = () => buildModel((b) => b.op('Tanh', [b.input('x', 'float32', [3])]));
+    const a = build();
+    const first = cache.get(a.model, { of: a.outputs, wrt: ['x'] });
+    expect(cache.get(build().model, { of: a.outputs, wrt: ['x'] })).toBe(first);
+    expect(cache.get(a.model, { of: a.outputs, wrt: ['x'], seed: 'ones' })).not.toBe(first);
+    a.model.graph.nodes[0]!.opType = 'Sigmoid';
+    expect(cache.get(a.model, { of: a.outputs, wrt: ['x'] })).not.toBe(first);
+    expect(cache.size).toBe(2);
+  });
+});
