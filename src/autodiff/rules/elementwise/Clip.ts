@@ -16,10 +16,13 @@ export const Clip: GradientRule = {
     const lo = g.node.input(1);
     const hi = g.node.input(2);
     const zero = g.scalar(0, x);
+    // Constant bounds (the usual ReLU6 / hardtanh) need no run-time check of lo ≤ hi.
+    const [loValue, hiValue] = [lo && g.constantValue(lo), hi && g.constantValue(hi)];
+    const ordered = loValue && hiValue && loValue.size === 1 && hiValue.size === 1 ? loValue.toNumbers()[0]! <= hiValue.toNumbers()[0]! : undefined;
     let dx: string | undefined;
     if (g.needs(0)) {
       const unclipped = g.op('Equal', [x, y]);
-      const pass = lo && hi ? g.op('And', [unclipped, g.op('LessOrEqual', [lo, hi])]) : unclipped;
+      const pass = lo && hi && ordered !== true ? g.op('And', [unclipped, g.op('LessOrEqual', [lo, hi])]) : unclipped;
       dx = lo || hi ? g.op('Where', [pass, dy, zero]) : dy;
     }
     let dlo: string | undefined;
