@@ -10,6 +10,17 @@ export class Random {
     this.state = seed >>> 0;
   }
 
+  /** The generator's full state, to continue the same sequence later (checkpoints). */
+  getState(): { state: number; spare: number | null } {
+    return { state: this.state, spare: this.spare ?? null };
+  }
+
+  setState(saved: { state: number; spare: number | null }): this {
+    this.state = saved.state >>> 0;
+    this.spare = saved.spare ?? undefined;
+    return this;
+  }
+
   /** Uniform in [0, 1). */
   next(): number {
     this.state = (this.state + 0x6d2b79f5) >>> 0;
@@ -41,6 +52,19 @@ export class Random {
   /** Integer in [0, n). */
   int(n: number): number {
     return Math.floor(this.next() * n);
+  }
+
+  /** A uniformly random permutation of 0 … n − 1 (Fisher–Yates). */
+  permutation(n: number): Int32Array {
+    const p = new Int32Array(n);
+    for (let i = 0; i < n; i++) p[i] = i;
+    for (let i = n - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      const t = p[i]!;
+      p[i] = p[j]!;
+      p[j] = t;
+    }
+    return p;
   }
 
   fill<T extends { length: number; [i: number]: number }>(array: T, sample: () => number = () => this.normal()): T {

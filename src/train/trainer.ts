@@ -1,0 +1,270 @@
+import { GlassboxError } from '../util/errors.js';
+import { Random } from '../util/random.js';
+import { Tensor } from '../tensor/tensor.js';
+import { encodeModel } from '../onnx/io.js';
+import { readWeights } from '../onnx/edit/weights.js';
+import type { Dim } from '../onnx/ir/value.js';
+import type { RuntimeOptions } from '../runtime/options.js';
+import type { Session } from '../runtime/session.js';
+import { createEvalSession, createTrainingSession } from './graph.js';
+import type { LossKind } from './loss.js';
+import { clipGradients, createOptimizer, learningRate, type ClipConfig, type OptimizerConfig, type ScheduleConfig } from './optim/index.js';
+import type { CheckpointSink, Dataset, DataSplit, Metrics, Recipe, TrainerState } from './types.js';
+
+export interface TrainOptions {
+  recipe: Recipe<object>;
+  recipeConfig?: Record<string, unknown>;
+  dataset: Dataset;
+  seed: number;
+  epochs: number;
+  batchSize: number;
+  optimizer: OptimizerConfig;
+  schedule?: ScheduleConfig;
+  /** Linear warmup over this many steps. */
+  warmup?: number;
+  clip?: ClipConfig;
+  /** Fraction of training labels replaced by uniformly random ones, fixed for the run (Zhang et al. 2017: 1.0). */
+  randomLabels?: number;
+  /** Checkpoint at these steps (step 0 is the initialisation). */
+  checkpointAt?: (step: number, totalSteps: number) => boolean;
+  /** Evaluate and checkpoint at the end of every epoch too (default true). */
+  checkpointEpochs?: boolean;
+  /** Use only the first N training / test examples (quick runs). */
+  trainLimit?: number;
+  testLimit?: number;
+  runtime?: RuntimeOptions;
+  /** Continue a run from one of its checkpoints (its resume state). */
+  resume?: { runId: string; state: TrainerState };
+  onStep?: (progress: StepProgress) => void;
+  onEpoch?: (metrics: Metrics) => void;
+}
+
+export interface StepProgress {
+  step: number;
+  totalSteps: number;
+  epoch: number;
+  loss: number;
+  lr: number;
+}
+
+export interface TrainResult {
+  runId: string;
+  final: Metrics;
+  /** Final weights and buffers. */
+  weights: Map<string, Tensor>;
+}
+
+interface ResumeInfo {
+  step: number;
+  epoch: number;
+  /** Batches of the current epoch already done. */
+  batch: number;
+  masks: ReturnType<Random['getState']>;
+  epochLoss: number;
+  epochCorrect: number;
+  epochSeen: number;
+}
+
+/**
+ * Trains a recipe on a dataset: one onnxruntime run per step computes loss, logits and every
+ * parameter's gradient; the optimizer, BatchNorm running statistics and dropout masks live in
+ * TypeScript. Everything random derives from the seed (initial weights, label corruption, data
+ * order per epoch, dropout masks), and checkpoints carry the state to continue exactly.
+ */
+export async function train(options: TrainOptions, sink: CheckpointSink): Promise<TrainResult> {
+  const { recipe, dataset, seed } = options;
+  const kind: LossKind = 'classification';
+  if (!recipe.kinds.includes(dataset.kind)) {
+    throw new GlassboxError('bad-option', `recipe "${recipe.name}" reads ${recipe.kinds.join(' or ')} inputs, but dataset "${dataset.name}" holds ${dataset.kind}`);
+  }
+  const context = { kind: dataset.kind, inputShape: dataset.shape, classes: dataset.classes.length, seed, ...(dataset.vocabulary ? { vocabularySize: dataset.vocabulary.length } : {}) };
+  const config = { ...recipe.defaults, ...options.recipeConfig };
+  const evalGraph = recipe.build(context, config, 'eval');
+  const trainGraph = recipe.build(context, config, 'train');
+  const weights = new Map([...readWeights(evalGraph.model, [...trainGraph.parameters, ...trainGraph.buffers.map((b) => b.name)])].map(([k, t]) => [k, Float32Array.from(t.data as Float32Array)]));
+  const optimizer = createOptimizer(options.optimizer);
+  const runtime = options.runtime ?? { deterministic: true };
+  const training = await createTrainingSession(trainGraph, kind, runtime);
+  const evaluation = await createEvalSession(evalGraph, [...weights.keys()], runtime);
+
+  const trainSplit = limit(dataset.train, options.trainLimit);
+  const testSplit = limit(dataset.test, options.testLimit);
+  const labels = corruptLabels(trainSplit.labels, dataset.classes.length, options.randomLabels ?? 0, seed);
+  const stepsPerEpoch = Math.ceil(trainSplit.size / options.batchSize);
+  const totalSteps = stepsPerEpoch * options.epochs;
+  const masks = new Random(seed * 7919 + 17);
+  const runConfig = {
+    recipe: recipe.name, recipeConfig: config, dataset: dataset.name, seed, epochs: options.epochs, batchSize: options.batchSize,
+    optimizer: options.optimizer, schedule: options.schedule ?? { type: 'constant' }, warmup: options.warmup ?? 0, clip: options.clip ?? null,
+    randomLabels: options.randomLabels ?? 0, trainSize: trainSplit.size, testSize: testSplit.size,
+  };
+
+  let runId: string;
+  let position: ResumeInfo = { step: 0, epoch: 0, batch: 0, masks: masks.getState(), epochLoss: 0, epochCorrect: 0, epochSeen: 0 };
+  if (options.resume) {
+    runId = options.resume.runId;
+    const saved = options.resume.state;
+    for (const [name, t] of saved.weights) weights.get(name)?.set(t.data as Float32Array);
+    optimizer.load(saved.optimizer);
+    position = saved.resume as unknown as ResumeInfo;
+    masks.setState(position.masks);
+  } else {
+    runId = await sink.startRun({ config: runConfig, graph: encodeModel(evalGraph.model), seed });
+  }
+  const started = Date.now();
+  const state = (): TrainerState => ({
+    weights: new Map([...weights].map(([k, v]) => [k, Tensor.float32(shapeOf(evalGraph, k), v)])),
+    optimizer: optimizer.state(),
+    resume: { ...position, masks: masks.getState() } as unknown as Record<string, unknown>,
+  });
+  const measure = async (extra: Partial<Metrics> = {}): Promise<Metrics> => {
+    const test = await evaluate(evaluation, weights, evalGraph, testSplit, options.batchSize);
+    return {
+      step: position.step, epoch: position.epoch, lr: learningRate(options.optimizer.lr, Math.max(0, position.step - 1), totalSteps, options.schedule, options.warmup),
+      testLoss: test.loss, testAccuracy: test.accuracy, elapsed: (Date.now() - started) / 1000, ...extra,
+    };
+  };
+  const checkpointAt = options.checkpointAt ?? (() => false);
+  if (!options.resume && checkpointAt(0, totalSteps)) await sink.writeCheckpoint(runId, await measure(), state());
+
+  try {
+    let final: Metrics | undefined;
+    for (let epoch = position.epoch; epoch < options.epochs; epoch++) {
+      const order = new Random(seed * 1_000_003 + epoch).permutation(trainSplit.size);
+      for (let batch = position.batch; batch < stepsPerEpoch; batch++) {
+        const indices = Array.from(order.subarray(batch * options.batchSize, (batch + 1) * options.batchSize));
+        const feeds: Record<string, Tensor> = {
+          [trainInputName(trainGraph)]: trainSplit.inputs(indices),
+          labels: Tensor.int64([indices.length], indices.map((i) => labels[i]!)),
+        };
+        for (const [name, w] of weights) if (trainGraph.parameters.includes(name)) feeds[name] = Tensor.float32(shapeOf(trainGraph, name), w);
+        const sizes = { batch: indices.length, seq: dataset.kind === 'tokens' ? dataset.shape[0]! : 1 };
+        for (const mask of trainGraph.masks) feeds[mask.name] = dropoutMask(mask.shape, mask.keep, sizes, masks);
+        const { outputs, gradients } = await training.gradients.run(feeds);
+        const loss = (outputs[training.lossName]!.data as Float32Array)[0]!;
+        if (!Number.isFinite(loss)) throw new GlassboxError('diverged', `training diverged at step ${position.step + 1}: the loss is ${loss}; lower the learning rate or clip gradients`);
+        const grads = new Map(trainGraph.parameters.map((p) => [p, gradients[p]!.data as Float32Array]));
+        if (options.clip) clipGradients(grads, options.clip);
+        const lr = learningRate(options.optimizer.lr, position.step, totalSteps, options.schedule, options.warmup);
+        optimizer.step(new Map(trainGraph.parameters.map((p) => [p, weights.get(p)!])), grads, lr);
+        for (const buffer of trainGraph.buffers) {
+          const target = weights.get(buffer.name)!;
+          const batchStat = outputs[training.bufferSources.get(buffer.name)!]!.data as Float32Array;
+          for (let i = 0; i < target.length; i++) target[i] = (1 - buffer.momentum) * target[i]! + buffer.momentum * batchStat[i]!;
+        }
+        position.epochLoss += loss * indices.length;
+        position.epochCorrect += countCorrect(outputs.logits!, indices.map((i) => labels[i]!));
+        position.epochSeen += indices.length;
+        position.step++;
+        position.batch = batch + 1;
+        options.onStep?.({ step: position.step, totalSteps, epoch, loss, lr });
+        const endOfEpoch = batch + 1 === stepsPerEpoch;
+        const checkpoint = checkpointAt(position.step, totalSteps) || (endOfEpoch && options.checkpointEpochs !== false);
+        if (endOfEpoch || checkpoint) {
+          const trained = endOfEpoch ? { trainLoss: position.epochLoss / position.epochSeen, trainAccuracy: position.epochCorrect / position.epochSeen } : {};
+          // The next step starts a new epoch: the saved state must say so, with fresh sums.
+          if (endOfEpoch) position = { ...position, epoch: epoch + 1, batch: 0, epochLoss: 0, epochCorrect: 0, epochSeen: 0 };
+          const metrics = await measure(trained);
+          if (checkpoint) await sink.writeCheckpoint(runId, metrics, state());
+          if (endOfEpoch) {
+            await sink.writeMetrics(runId, metrics);
+            options.onEpoch?.(metrics);
+            final = metrics;
+          }
+        }
+      }
+    }
+    await sink.finishRun(runId, 'completed');
+    return { runId, final: final ?? (await measure()), weights: state().weights as Map<string, Tensor> };
+  } catch (error) {
+    await sink.finishRun(runId, 'failed', error instanceof Error ? error.message : String(error));
+    throw error;
+  } finally {
+    await training.gradients.release();
+    await evaluation.release();
+  }
+}
+
+function trainInputName(graph: { model: { graph: { feedInputs: readonly { name: string }[] } } }): string {
+  const names = graph.model.graph.feedInputs.map((i) => i.name);
+  return names.includes('input_ids') ? 'input_ids' : 'input';
+}
+
+function shapeOf(graph: { model: { graph: { initializers: Map<string, { dims: unknown[] }> } } }, name: string): number[] {
+  const proto = graph.model.graph.initializers.get(name);
+  if (!proto) throw new GlassboxError('internal', `weight "${name}" is missing from the recipe graph`);
+  return proto.dims.map(Number);
+}
+
+function limit(split: DataSplit, n: number | undefined): DataSplit {
+  if (n === undefined || n >= split.size) return split;
+  return { size: n, labels: split.labels.subarray(0, n), inputs: (indices) => split.inputs(indices), ...(split.texts ? { texts: split.texts.slice(0, n) } : {}) };
+}
+
+/** Replaces a fixed random subset of labels by uniformly random classes (same for every epoch). */
+function corruptLabels(labels: Int32Array, classes: number, fraction: number, seed: number): Int32Array {
+  if (!(fraction >= 0 && fraction <= 1)) throw new GlassboxError('bad-option', `the fraction of random labels must be in [0, 1], got ${fraction}`);
+  if (fraction === 0) return labels;
+  const random = new Random(seed * 31 + 5);
+  const out = Int32Array.from(labels);
+  const chosen = random.permutation(labels.length).subarray(0, Math.round(fraction * labels.length));
+  for (const i of chosen) out[i] = random.int(classes);
+  return out;
+}
+
+/** A dropout mask: 1/keep where kept, 0 where dropped, with 'batch'/'seq' dims resolved. */
+function dropoutMask(shape: readonly Dim[], keep: number, sizes: Record<string, number>, random: Random): Tensor {
+  const dims = shape.map((d) => {
+    if (typeof d === 'number') return d;
+    const value = d === null ? undefined : sizes[d];
+    if (value === undefined) throw new GlassboxError('internal', `cannot size a dropout mask with dimension ${String(d)}`);
+    return value;
+  });
+  const t = Tensor.float32(dims);
+  const data = t.data as Float32Array;
+  for (let i = 0; i < data.length; i++) data[i] = random.next() < keep ? 1 / keep : 0;
+  return t;
+}
+
+function countCorrect(logits: Tensor, labels: readonly number[]): number {
+  const [rows, classes] = [logits.shape[0]!, logits.shape[1]!];
+  const data = logits.data as Float32Array;
+  let correct = 0;
+  for (let r = 0; r < rows; r++) {
+    let best = 0;
+    for (let c = 1; c < classes; c++) if (data[r * classes + c]! > data[r * classes + best]!) best = c;
+    if (best === labels[r]) correct++;
+  }
+  return correct;
+}
+
+/** Test loss and accuracy with the current weights (eval form: running statistics, no dropout). */
+export async function evaluate(session: Session, weights: ReadonlyMap<string, Float32Array>, graph: Parameters<typeof shapeOf>[0], split: DataSplit, batchSize: number): Promise<{ loss: number; accuracy: number }> {
+  const feedsBase: Record<string, Tensor> = {};
+  for (const [name, w] of weights) feedsBase[name] = Tensor.float32(shapeOf(graph, name), w);
+  const inputName = session.inputs.some((i) => i.name === 'input_ids') ? 'input_ids' : 'input';
+  let loss = 0;
+  let correct = 0;
+  for (let start = 0; start < split.size; start += batchSize) {
+    const indices = Array.from({ length: Math.min(batchSize, split.size - start) }, (_, i) => start + i);
+    const { logits } = await session.run({ ...feedsBase, [inputName]: split.inputs(indices) }, { outputs: ['logits'] });
+    const truth = indices.map((i) => split.labels[i]!);
+    correct += countCorrect(logits!, truth);
+    loss += crossEntropySum(logits!, truth);
+  }
+  return { loss: loss / split.size, accuracy: correct / split.size };
+}
+
+function crossEntropySum(logits: Tensor, labels: readonly number[]): number {
+  const [rows, classes] = [logits.shape[0]!, logits.shape[1]!];
+  const data = logits.data as Float32Array;
+  let total = 0;
+  for (let r = 0; r < rows; r++) {
+    let max = -Infinity;
+    for (let c = 0; c < classes; c++) max = Math.max(max, data[r * classes + c]!);
+    let sum = 0;
+    for (let c = 0; c < classes; c++) sum += Math.exp(data[r * classes + c]! - max);
+    total += -(data[r * classes + labels[r]!]! - max - Math.log(sum));
+  }
+  return total;
+}
