@@ -5,6 +5,8 @@ import { registerGrad } from './commands/grad.js';
 import { registerGradcheck } from './commands/gradcheck.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerRun } from './commands/run.js';
+import { registerTrain } from './commands/train.js';
+import { registerStoreCommands } from './commands/runs.js';
 import { processIO, type CliIO } from './context.js';
 
 export const VERSION = '0.1.0';
@@ -23,6 +25,8 @@ export function buildProgram(io: CliIO): Command {
   registerGrad(program, io);
   registerGradcheck(program, io);
   registerDemo(program, io);
+  registerTrain(program, io);
+  registerStoreCommands(program, io);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   return program;
 }

@@ -29,12 +29,14 @@ export interface TrainOptions {
   checkpointAt?: (step: number, totalSteps: number) => boolean;
   /** Evaluate and checkpoint at the end of every epoch too (default true). */
   checkpointEpochs?: boolean;
+  /** More settings to record in the run's config (the CLI records its checkpoint schedule). */
+  extraConfig?: Record<string, unknown>;
   /** Use only the first N training / test examples (quick runs). */
   trainLimit?: number;
   testLimit?: number;
   runtime?: RuntimeOptions;
-  /** Continue a run from one of its checkpoints (its resume state). */
-  resume?: { runId: string; state: TrainerState };
+  /** Continue a run: from one of its checkpoints, or from scratch under its id when it has none. */
+  resume?: { runId: string; state?: TrainerState };
   onStep?: (progress: StepProgress) => void;
   onEpoch?: (metrics: Metrics) => void;
 }
@@ -90,18 +92,20 @@ export async function train(options: TrainOptions, sink: CheckpointSink): Promis
   const trainSplit = limit(dataset.train, options.trainLimit);
   const testSplit = limit(dataset.test, options.testLimit);
   const labels = corruptLabels(trainSplit.labels, dataset.classes.length, options.randomLabels ?? 0, seed);
-  const stepsPerEpoch = Math.ceil(trainSplit.size / options.batchSize);
+  // A last batch of one example would give BatchNorm no variance (PyTorch refuses it): it joins
+  // the batch before.
+  const stepsPerEpoch = Math.max(1, trainSplit.size % options.batchSize === 1 ? Math.floor(trainSplit.size / options.batchSize) : Math.ceil(trainSplit.size / options.batchSize));
   const totalSteps = stepsPerEpoch * options.epochs;
   const masks = new Random(seed * 7919 + 17);
   const runConfig = {
     recipe: recipe.name, recipeConfig: config, dataset: dataset.name, seed, epochs: options.epochs, batchSize: options.batchSize,
     optimizer: options.optimizer, schedule: options.schedule ?? { type: 'constant' }, warmup: options.warmup ?? 0, clip: options.clip ?? null,
-    randomLabels: options.randomLabels ?? 0, trainSize: trainSplit.size, testSize: testSplit.size,
+    randomLabels: options.randomLabels ?? 0, trainSize: trainSplit.size, testSize: testSplit.size, ...options.extraConfig,
   };
 
   let runId: string;
   let position: ResumeInfo = { step: 0, epoch: 0, batch: 0, masks: masks.getState(), epochLoss: 0, epochCorrect: 0, epochSeen: 0 };
-  if (options.resume) {
+  if (options.resume?.state) {
     runId = options.resume.runId;
     const saved = options.resume.state;
     for (const [name, t] of saved.weights) weights.get(name)?.set(t.data as Float32Array);
@@ -109,7 +113,7 @@ export async function train(options: TrainOptions, sink: CheckpointSink): Promis
     position = saved.resume as unknown as ResumeInfo;
     masks.setState(position.masks);
   } else {
-    runId = await sink.startRun({ config: runConfig, graph: encodeModel(evalGraph.model), seed });
+    runId = options.resume?.runId ?? (await sink.startRun({ config: runConfig, graph: encodeModel(evalGraph.model), seed }));
   }
   const started = Date.now();
   const state = (): TrainerState => ({
@@ -125,14 +129,15 @@ export async function train(options: TrainOptions, sink: CheckpointSink): Promis
     };
   };
   const checkpointAt = options.checkpointAt ?? (() => false);
-  if (!options.resume && checkpointAt(0, totalSteps)) await sink.writeCheckpoint(runId, await measure(), state());
+  if (!options.resume?.state && checkpointAt(0, totalSteps)) await sink.writeCheckpoint(runId, await measure(), state());
 
   try {
     let final: Metrics | undefined;
     for (let epoch = position.epoch; epoch < options.epochs; epoch++) {
       const order = new Random(seed * 1_000_003 + epoch).permutation(trainSplit.size);
       for (let batch = position.batch; batch < stepsPerEpoch; batch++) {
-        const indices = Array.from(order.subarray(batch * options.batchSize, (batch + 1) * options.batchSize));
+        const end = batch + 1 === stepsPerEpoch ? trainSplit.size : (batch + 1) * options.batchSize;
+        const indices = Array.from(order.subarray(batch * options.batchSize, end));
         const feeds: Record<string, Tensor> = {
           [trainInputName(trainGraph)]: trainSplit.inputs(indices),
           labels: Tensor.int64([indices.length], indices.map((i) => labels[i]!)),
