@@ -134,7 +134,7 @@ export async function train(options: TrainOptions, sink: CheckpointSink): Promis
   try {
     let final: Metrics | undefined;
     for (let epoch = position.epoch; epoch < options.epochs; epoch++) {
-      const order = new Random(seed * 1_000_003 + epoch).permutation(trainSplit.size);
+      const order = epochOrder(seed, epoch, trainSplit.size);
       for (let batch = position.batch; batch < stepsPerEpoch; batch++) {
         const end = batch + 1 === stepsPerEpoch ? trainSplit.size : (batch + 1) * options.batchSize;
         const indices = Array.from(order.subarray(batch * options.batchSize, end));
@@ -188,6 +188,11 @@ export async function train(options: TrainOptions, sink: CheckpointSink): Promis
     await training.gradients.release();
     await evaluation.release();
   }
+}
+
+/** The order of the training examples in `epoch` (a seeded permutation, fresh every epoch). */
+export function epochOrder(seed: number, epoch: number, size: number): Int32Array {
+  return new Random(seed * 1_000_003 + epoch).permutation(size);
 }
 
 function trainInputName(graph: { model: { graph: { feedInputs: readonly { name: string }[] } } }): string {
