@@ -6,9 +6,15 @@ import { Tensor } from '../tensor/tensor.js';
 import type { DataSplit, Dataset } from '../train/types.js';
 import { GlassboxError } from '../util/errors.js';
 import { checkIndices } from './splits.js';
-import { buildVocabulary, lengthFromPercentile, PAD_ID, TOKENIZER, tokenize, tokensToIds, UNK_ID, type VocabularyOptions } from './tokenizer.js';
+import { buildVocabulary, lengthFromPercentile, PAD_ID, SPECIAL_TOKENS, TOKENIZER, tokenize, tokensToIds, UNK_ID, type VocabularyOptions } from './tokenizer.js';
 
 export interface TextOptions extends VocabularyOptions {
+  /**
+   * Use this vocabulary instead of building one from the training texts, so that several
+   * corpora share a model's token ids (masked-LM pretraining on one, fine-tuning on another).
+   * It must start with the special tokens [PAD], [UNK], [MASK].
+   */
+  vocabulary?: readonly string[];
   /** Padded length of every example; longer texts are truncated (keeping their beginning). */
   maxLength?: number;
   /** When maxLength is not given: this percentile of the training texts' token counts, rounded up to a multiple of 8 (default 99). */
@@ -40,6 +46,8 @@ export interface TextDataset extends Dataset {
     testUnknownRate: number;
     /** Examples longer than maxLength (truncated). */
     truncated: { train: number; test: number };
+    /** Examples left out while building, by reason (Brown: sentences without letters, test sentences seen in training). */
+    dropped?: Record<string, number>;
   };
 }
 
@@ -58,7 +66,10 @@ export function buildTextDataset(
   const testTokens = spec.test.texts.map(tokenize);
   const minCount = options.minCount ?? defaults.minCount ?? 1;
   const maxSize = options.maxSize ?? defaults.maxSize;
-  const vocabulary = Object.freeze(buildVocabulary(trainTokens, { minCount, ...(maxSize !== undefined ? { maxSize } : {}) }));
+  if (options.vocabulary && SPECIAL_TOKENS.some((t, i) => options.vocabulary![i] !== t)) {
+    throw new GlassboxError('bad-option', `a given vocabulary must start with ${SPECIAL_TOKENS.join(', ')}`);
+  }
+  const vocabulary = Object.freeze(options.vocabulary ? [...options.vocabulary] : buildVocabulary(trainTokens, { minCount, ...(maxSize !== undefined ? { maxSize } : {}) }));
   let maxLength: number;
   let percentile: number | null = null;
   if (options.maxLength !== undefined) {

@@ -60,3 +60,17 @@ export { summarizeModel, type ModelSummary, type SummaryOptions, type TensorSumm
 // Datasets that ship with glassbox.
 export { loadMnist, type DigitImages } from '../data/mnist.js';
 export { readIdx, type IdxArray } from '../data/idx.js';
+
+// Datasets (shipped with glassbox, or your own CSV/JSONL) and training.
+export {
+  loadDataset, listDatasets, encodeText, tokenize, loadTextTable, loadVectorTable, loadBrownTagged,
+  type DatasetInfo, type LoadDatasetOptions, type TextDataset, type ImageDataset, type EncodedText,
+} from '../data/index.js';
+export type { Dataset, DataSplit, InputKind, Recipe, RecipeContext, RecipeGraph, Metrics, TrainerState, CheckpointSink } from '../train/types.js';
+export { listRecipes, recipe } from '../train/recipes/index.js';
+export { train, evaluate, epochOrder, type TrainOptions, type TrainResult, type StepProgress } from '../train/trainer.js';
+export { createOptimizer, clipGradients, learningRate, type Optimizer, type OptimizerConfig, type ScheduleConfig, type ClipConfig } from '../train/optim/index.js';
+export { appendCrossEntropy, IGNORE_INDEX, type LossKind } from '../train/loss.js';
+
+// The run store: runs, checkpoint series, analyses.
+export * from '../store/index.js';

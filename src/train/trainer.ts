@@ -7,7 +7,7 @@ import type { Dim } from '../onnx/ir/value.js';
 import type { RuntimeOptions } from '../runtime/options.js';
 import type { Session } from '../runtime/session.js';
 import { createEvalSession, createTrainingSession } from './graph.js';
-import type { LossKind } from './loss.js';
+import { classification, crossEntropyTotal, evaluationRandom, maskedLanguageModel, type Objective } from './objectives.js';
 import { clipGradients, createOptimizer, learningRate, type ClipConfig, type OptimizerConfig, type ScheduleConfig } from './optim/index.js';
 import type { CheckpointSink, Dataset, DataSplit, Metrics, Recipe, TrainerState } from './types.js';
 
@@ -29,6 +29,13 @@ export interface TrainOptions {
   checkpointAt?: (step: number, totalSteps: number) => boolean;
   /** Evaluate and checkpoint at the end of every epoch too (default true). */
   checkpointEpochs?: boolean;
+  /**
+   * 'classification' (default): one label per example. 'masked-lm': BERT-style pretraining of
+   * the 'mlm' recipe on the dataset's texts (labels are ignored).
+   */
+  objective?: 'classification' | 'masked-lm';
+  /** Start from these weights where names and shapes match (fine-tuning a pretrained encoder). */
+  initFrom?: ReadonlyMap<string, Tensor>;
   /** More settings to record in the run's config (the CLI records its checkpoint schedule). */
   extraConfig?: Record<string, unknown>;
   /** Use only the first N training / test examples (quick runs). */
@@ -62,8 +69,10 @@ interface ResumeInfo {
   /** Batches of the current epoch already done. */
   batch: number;
   masks: ReturnType<Random['getState']>;
+  tokenMasks: ReturnType<Random['getState']>;
   epochLoss: number;
   epochCorrect: number;
+  /** Predictions made this epoch (examples; masked tokens for masked-LM). */
   epochSeen: number;
 }
 
@@ -75,7 +84,6 @@ interface ResumeInfo {
  */
 export async function train(options: TrainOptions, sink: CheckpointSink): Promise<TrainResult> {
   const { recipe, dataset, seed } = options;
-  const kind: LossKind = 'classification';
   if (!recipe.kinds.includes(dataset.kind)) {
     throw new GlassboxError('bad-option', `recipe "${recipe.name}" reads ${recipe.kinds.join(' or ')} inputs, but dataset "${dataset.name}" holds ${dataset.kind}`);
   }
@@ -84,9 +92,20 @@ export async function train(options: TrainOptions, sink: CheckpointSink): Promis
   const evalGraph = recipe.build(context, config, 'eval');
   const trainGraph = recipe.build(context, config, 'train');
   const weights = new Map([...readWeights(evalGraph.model, [...trainGraph.parameters, ...trainGraph.buffers.map((b) => b.name)])].map(([k, t]) => [k, Float32Array.from(t.data as Float32Array)]));
+  let initialised = 0;
+  for (const [name, t] of options.initFrom ?? []) {
+    const target = weights.get(name);
+    if (target && target.length === t.size && t.dtype === 'float32') {
+      target.set(t.data as Float32Array);
+      initialised++;
+    }
+  }
+  if (options.initFrom && initialised === 0) throw new GlassboxError('bad-option', 'none of the given initial weights matches a weight of this recipe (names and shapes)');
+  const objective = options.objective === 'masked-lm' ? maskedLanguageModel(dataset.vocabulary?.length ?? 0) : classification;
+  if (options.objective === 'masked-lm' && !dataset.vocabulary) throw new GlassboxError('bad-option', `masked-LM training needs a text dataset; "${dataset.name}" has no vocabulary`);
   const optimizer = createOptimizer(options.optimizer);
   const runtime = options.runtime ?? { deterministic: true };
-  const training = await createTrainingSession(trainGraph, kind, runtime);
+  const training = await createTrainingSession(trainGraph, objective.loss, runtime);
   const evaluation = await createEvalSession(evalGraph, [...weights.keys()], runtime);
 
   const trainSplit = limit(dataset.train, options.trainLimit);
@@ -97,14 +116,16 @@ export async function train(options: TrainOptions, sink: CheckpointSink): Promis
   const stepsPerEpoch = Math.max(1, trainSplit.size % options.batchSize === 1 ? Math.floor(trainSplit.size / options.batchSize) : Math.ceil(trainSplit.size / options.batchSize));
   const totalSteps = stepsPerEpoch * options.epochs;
   const masks = new Random(seed * 7919 + 17);
+  const tokenMasks = new Random(seed * 6151 + 29);
   const runConfig = {
     recipe: recipe.name, recipeConfig: config, dataset: dataset.name, seed, epochs: options.epochs, batchSize: options.batchSize,
     optimizer: options.optimizer, schedule: options.schedule ?? { type: 'constant' }, warmup: options.warmup ?? 0, clip: options.clip ?? null,
-    randomLabels: options.randomLabels ?? 0, trainSize: trainSplit.size, testSize: testSplit.size, ...options.extraConfig,
+    randomLabels: options.randomLabels ?? 0, trainSize: trainSplit.size, testSize: testSplit.size, objective: objective.loss,
+    initialisedWeights: options.initFrom ? initialised : 0, ...options.extraConfig,
   };
 
   let runId: string;
-  let position: ResumeInfo = { step: 0, epoch: 0, batch: 0, masks: masks.getState(), epochLoss: 0, epochCorrect: 0, epochSeen: 0 };
+  let position: ResumeInfo = { step: 0, epoch: 0, batch: 0, masks: masks.getState(), tokenMasks: tokenMasks.getState(), epochLoss: 0, epochCorrect: 0, epochSeen: 0 };
   if (options.resume?.state) {
     runId = options.resume.runId;
     const saved = options.resume.state;
@@ -112,6 +133,7 @@ export async function train(options: TrainOptions, sink: CheckpointSink): Promis
     optimizer.load(saved.optimizer);
     position = saved.resume as unknown as ResumeInfo;
     masks.setState(position.masks);
+    tokenMasks.setState(position.tokenMasks);
   } else {
     runId = options.resume?.runId ?? (await sink.startRun({ config: runConfig, graph: encodeModel(evalGraph.model), seed }));
   }
@@ -119,10 +141,10 @@ export async function train(options: TrainOptions, sink: CheckpointSink): Promis
   const state = (): TrainerState => ({
     weights: new Map([...weights].map(([k, v]) => [k, Tensor.float32(shapeOf(evalGraph, k), v)])),
     optimizer: optimizer.state(),
-    resume: { ...position, masks: masks.getState() } as unknown as Record<string, unknown>,
+    resume: { ...position, masks: masks.getState(), tokenMasks: tokenMasks.getState() } as unknown as Record<string, unknown>,
   });
   const measure = async (extra: Partial<Metrics> = {}): Promise<Metrics> => {
-    const test = await evaluate(evaluation, weights, evalGraph, testSplit, options.batchSize);
+    const test = await evaluate(evaluation, weights, evalGraph, testSplit, options.batchSize, objective, evaluationRandom(seed));
     return {
       step: position.step, epoch: position.epoch, lr: learningRate(options.optimizer.lr, Math.max(0, position.step - 1), totalSteps, options.schedule, options.warmup),
       testLoss: test.loss, testAccuracy: test.accuracy, elapsed: (Date.now() - started) / 1000, ...extra,
@@ -138,10 +160,8 @@ export async function train(options: TrainOptions, sink: CheckpointSink): Promis
       for (let batch = position.batch; batch < stepsPerEpoch; batch++) {
         const end = batch + 1 === stepsPerEpoch ? trainSplit.size : (batch + 1) * options.batchSize;
         const indices = Array.from(order.subarray(batch * options.batchSize, end));
-        const feeds: Record<string, Tensor> = {
-          [trainInputName(trainGraph)]: trainSplit.inputs(indices),
-          labels: Tensor.int64([indices.length], indices.map((i) => labels[i]!)),
-        };
+        const data = objective.batch(trainSplit, indices, labels, tokenMasks);
+        const feeds: Record<string, Tensor> = { [trainInputName(trainGraph)]: data.input, labels: data.labels };
         for (const [name, w] of weights) if (trainGraph.parameters.includes(name)) feeds[name] = Tensor.float32(shapeOf(trainGraph, name), w);
         const sizes = { batch: indices.length, seq: dataset.kind === 'tokens' ? dataset.shape[0]! : 1 };
         for (const mask of trainGraph.masks) feeds[mask.name] = dropoutMask(mask.shape, mask.keep, sizes, masks);
@@ -157,9 +177,10 @@ export async function train(options: TrainOptions, sink: CheckpointSink): Promis
           const batchStat = outputs[training.bufferSources.get(buffer.name)!]!.data as Float32Array;
           for (let i = 0; i < target.length; i++) target[i] = (1 - buffer.momentum) * target[i]! + buffer.momentum * batchStat[i]!;
         }
-        position.epochLoss += loss * indices.length;
-        position.epochCorrect += countCorrect(outputs.logits!, indices.map((i) => labels[i]!));
-        position.epochSeen += indices.length;
+        const score = objective.score(outputs.logits!, data.labels);
+        position.epochLoss += loss * score.count;
+        position.epochCorrect += score.correct;
+        position.epochSeen += score.count;
         position.step++;
         position.batch = batch + 1;
         options.onStep?.({ step: position.step, totalSteps, epoch, loss, lr });
@@ -236,45 +257,25 @@ function dropoutMask(shape: readonly Dim[], keep: number, sizes: Record<string, 
   return t;
 }
 
-function countCorrect(logits: Tensor, labels: readonly number[]): number {
-  const [rows, classes] = [logits.shape[0]!, logits.shape[1]!];
-  const data = logits.data as Float32Array;
-  let correct = 0;
-  for (let r = 0; r < rows; r++) {
-    let best = 0;
-    for (let c = 1; c < classes; c++) if (data[r * classes + c]! > data[r * classes + best]!) best = c;
-    if (best === labels[r]) correct++;
-  }
-  return correct;
-}
-
 /** Test loss and accuracy with the current weights (eval form: running statistics, no dropout). */
-export async function evaluate(session: Session, weights: ReadonlyMap<string, Float32Array>, graph: Parameters<typeof shapeOf>[0], split: DataSplit, batchSize: number): Promise<{ loss: number; accuracy: number }> {
+export async function evaluate(
+  session: Session, weights: ReadonlyMap<string, Float32Array>, graph: Parameters<typeof shapeOf>[0], split: DataSplit, batchSize: number,
+  objective: Objective = classification, random: Random = evaluationRandom(0),
+): Promise<{ loss: number; accuracy: number }> {
   const feedsBase: Record<string, Tensor> = {};
   for (const [name, w] of weights) feedsBase[name] = Tensor.float32(shapeOf(graph, name), w);
   const inputName = session.inputs.some((i) => i.name === 'input_ids') ? 'input_ids' : 'input';
   let loss = 0;
   let correct = 0;
+  let count = 0;
   for (let start = 0; start < split.size; start += batchSize) {
     const indices = Array.from({ length: Math.min(batchSize, split.size - start) }, (_, i) => start + i);
-    const { logits } = await session.run({ ...feedsBase, [inputName]: split.inputs(indices) }, { outputs: ['logits'] });
-    const truth = indices.map((i) => split.labels[i]!);
-    correct += countCorrect(logits!, truth);
-    loss += crossEntropySum(logits!, truth);
+    const data = objective.batch(split, indices, split.labels, random);
+    const { logits } = await session.run({ ...feedsBase, [inputName]: data.input }, { outputs: ['logits'] });
+    const score = objective.score(logits!, data.labels);
+    correct += score.correct;
+    count += score.count;
+    loss += crossEntropyTotal(logits!, data.labels);
   }
-  return { loss: loss / split.size, accuracy: correct / split.size };
-}
-
-function crossEntropySum(logits: Tensor, labels: readonly number[]): number {
-  const [rows, classes] = [logits.shape[0]!, logits.shape[1]!];
-  const data = logits.data as Float32Array;
-  let total = 0;
-  for (let r = 0; r < rows; r++) {
-    let max = -Infinity;
-    for (let c = 0; c < classes; c++) max = Math.max(max, data[r * classes + c]!);
-    let sum = 0;
-    for (let c = 0; c < classes; c++) sum += Math.exp(data[r * classes + c]! - max);
-    total += -(data[r * classes + labels[r]!]! - max - Math.log(sum));
-  }
-  return total;
+  return { loss: loss / Math.max(1, count), accuracy: correct / Math.max(1, count) };
 }

@@ -37,6 +37,8 @@ interface TrainFlags {
   testLimit?: number;
   store: string;
   resume?: string;
+  init?: string;
+  vocabFrom?: string;
   threads?: number;
   json?: string | boolean;
 }
@@ -69,6 +71,8 @@ export function registerTrain(program: Command, io: CliIO): void {
     .option('--test-limit <n>', 'use only the first n test examples', integerOption('--test-limit', 1))
     .option('--store <dir>', 'run store directory', DEFAULT_STORE_DIR)
     .option('--resume <run>', 'continue an interrupted run from its last complete checkpoint')
+    .option('--init <run[:step]>', 'start from the weights of another run (where names and shapes match), e.g. a pretrained mlm encoder')
+    .option('--vocab-from <dataset>', "tokenize with another text dataset's vocabulary and length (pretraining on one corpus, fine-tuning on another)")
     .option('--threads <n>', 'threads per operator', integerOption('--threads', 1))
     .option('--json [file]', 'write the final metrics of every run as JSON')
     .addHelpText('after', `
@@ -77,6 +81,8 @@ Examples:
   glassbox train --recipe transformer --dataset sentiment --epochs 12 --seeds 1..5
   glassbox train --recipe mlp --dataset mnist --random-labels 1.0 --epochs 100 --train-limit 10000
   glassbox train --resume 20261121-2040-mnist-cnn-s1
+  glassbox train --recipe mlm --dataset brown-genre --vocab-from sentiment --epochs 2
+  glassbox train --recipe transformer --dataset sentiment --init <that mlm run> --epochs 10
 
 Runs are deterministic from their seed. Every checkpoint holds the weights, the optimizer state
 and the data position, so a run killed at any moment resumes to the same result.`)
@@ -89,7 +95,7 @@ and the data position, so a run killed at any moment resumes to the same result.
         } else {
           if (!flags.recipe || !flags.dataset) throw new GlassboxError('bad-option', 'give --recipe and --dataset (or --resume <run>); see glassbox train --help');
           const seeds = flags.seeds ?? [flags.seed ?? 1];
-          for (const seed of seeds) results.push(await runOne(store, optionsFrom(flags, seed), io, seeds.length > 1 ? ` (seed ${seed})` : ''));
+          for (const seed of seeds) results.push(await runOne(store, optionsFrom(flags, seed, store), io, seeds.length > 1 ? ` (seed ${seed})` : ''));
         }
         if (flags.json !== undefined) writeJson(io, flags.json, results);
       } finally {
@@ -98,9 +104,10 @@ and the data position, so a run killed at any moment resumes to the same result.
     });
 }
 
-function optionsFrom(flags: TrainFlags, seed: number): Omit<TrainOptions, 'onStep' | 'onEpoch'> & { checkpoints: string } {
+function optionsFrom(flags: TrainFlags, seed: number, store: RunStore): Omit<TrainOptions, 'onStep' | 'onEpoch'> & { checkpoints: string } {
   const recipe = findRecipe(flags.recipe!);
-  const dataset = loadDataset(flags.dataset!);
+  const dataset = loadTrainingData(flags.dataset!, flags.vocabFrom);
+  const initFrom = flags.init ? initialWeights(store, flags.init) : undefined;
   const recipeConfig: Record<string, unknown> = { ...flags.set };
   if (flags.batchnorm) recipeConfig.batchnorm = true;
   if (flags.dropout !== undefined) recipeConfig.dropout = flags.dropout;
@@ -111,7 +118,10 @@ function optionsFrom(flags: TrainFlags, seed: number): Omit<TrainOptions, 'onSte
   const checkpoints = parseSchedule(flags.checkpoints);
   return {
     recipe: recipe as TrainOptions['recipe'], recipeConfig, dataset, seed, epochs: flags.epochs, batchSize: flags.batchSize, optimizer, schedule,
-    warmup: flags.warmup, checkpoints: flags.checkpoints, checkpointAt: (step) => checkpoints.includes(step), extraConfig: { checkpoints: flags.checkpoints },
+    warmup: flags.warmup, checkpoints: flags.checkpoints, checkpointAt: (step) => checkpoints.includes(step),
+    extraConfig: { checkpoints: flags.checkpoints, ...(flags.vocabFrom ? { vocabFrom: flags.vocabFrom } : {}), ...(flags.init ? { init: flags.init } : {}) },
+    ...(recipe.name === 'mlm' ? { objective: 'masked-lm' as const } : {}),
+    ...(initFrom ? { initFrom } : {}),
     ...(flags.clipNorm || flags.clipValue ? { clip: { ...(flags.clipNorm ? { norm: flags.clipNorm } : {}), ...(flags.clipValue ? { value: flags.clipValue } : {}) } } : {}),
     ...(flags.randomLabels !== undefined ? { randomLabels: flags.randomLabels } : {}),
     ...(flags.trainLimit ? { trainLimit: flags.trainLimit } : {}), ...(flags.testLimit ? { testLimit: flags.testLimit } : {}),
@@ -146,7 +156,10 @@ async function resume(store: RunStore, flags: TrainFlags, io: CliIO): Promise<{ 
   const checkpoint = store.resumeRun(run.id);
   const state = checkpoint ? store.loadCheckpoint(run.id, checkpoint.step) : undefined;
   const options = {
-    ...optionsFrom({ ...flags, recipe: config.recipe, dataset: config.dataset, checkpoints: config.checkpoints ?? flags.checkpoints }, run.seed ?? 1),
+    ...optionsFrom({
+      ...flags, recipe: config.recipe, dataset: config.dataset, checkpoints: config.checkpoints ?? flags.checkpoints,
+      ...(typeof config.vocabFrom === 'string' ? { vocabFrom: config.vocabFrom } : {}), init: undefined,
+    }, run.seed ?? 1, store),
     recipeConfig: config.recipeConfig,
     epochs: config.epochs as number, batchSize: config.batchSize as number, optimizer: config.optimizer as OptimizerConfig,
     schedule: config.schedule as ScheduleConfig, warmup: config.warmup as number,
@@ -156,6 +169,24 @@ async function resume(store: RunStore, flags: TrainFlags, io: CliIO): Promise<{ 
   };
   io.stderr(`resuming ${run.id} from ${checkpoint ? `step ${checkpoint.step}` : 'the start (no checkpoint was complete)'}\n`);
   return runOne(store, options, io, '', { runId: run.id, ...(state ? { state } : {}) });
+}
+
+/** The dataset, tokenized with another dataset's vocabulary and length when asked. */
+function loadTrainingData(name: string, vocabFrom: string | undefined) {
+  if (!vocabFrom) return loadDataset(name);
+  const other = loadDataset(vocabFrom);
+  if (!other.vocabulary) throw new GlassboxError('bad-option', `--vocab-from needs a text dataset; "${vocabFrom}" has no vocabulary`);
+  return loadDataset(name, { vocabulary: other.vocabulary, maxLength: other.shape[0]! });
+}
+
+/** Weights of `run[:step]` (latest by default) from the store. */
+function initialWeights(store: RunStore, ref: string) {
+  const colon = ref.lastIndexOf(':');
+  const [runRef, stepText] = colon > 0 ? [ref.slice(0, colon), ref.slice(colon + 1)] : [ref, 'latest'];
+  const run = store.resolveRun(runRef);
+  const step = stepText === 'latest' ? 'latest' : Number(stepText);
+  if (step !== 'latest' && !Number.isInteger(step)) throw new GlassboxError('bad-option', `--init takes run[:step], got "${ref}"`);
+  return store.loadWeights(run.id, step);
 }
 
 function epochLine(m: Metrics, epochs: number): string {
