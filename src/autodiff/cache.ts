@@ -32,7 +32,7 @@ export class GradientGraphCache {
 }
 
 function requestKey(request: GradientRequest): string {
-  return JSON.stringify([request.of, request.wrt, request.seed ?? 'input', request.keep ?? null, request.sequenceLength ?? null]);
+  return JSON.stringify([request.of, request.wrt, request.seed ?? 'input', request.keep ?? null, request.sequenceLength ?? null, request.rules?.name ?? null]);
 }
 
 /** The process-wide cache the engine uses. */

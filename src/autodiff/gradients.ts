@@ -14,7 +14,8 @@ import { inferShapes } from '../onnx/shapes/index.js';
 import { NON_DIFFERENTIABLE_OPS } from './coverage.js';
 import { Emitter, contextFor } from './context.js';
 import { isRecurrent, lowerRecurrent } from './lower/index.js';
-import { ruleFor } from './rules/index.js';
+import { ruleFor as registeredRule } from './rules/index.js';
+import type { GradientRule } from './types.js';
 import { ValueFacts } from './values.js';
 
 export interface GradientRequest {
@@ -31,10 +32,20 @@ export interface GradientRequest {
   /** Forward values to keep as outputs as well (default: the `of` values). */
   keep?: readonly string[];
   /**
+   * Rules that replace the registered ones for some ops, to compute modified backward passes
+   * (DeepLift's rescale rule, guided backpropagation). The name identifies the set in caches.
+   */
+  rules?: RuleSet;
+  /**
    * Time steps to unroll LSTM/GRU/RNN nodes on the gradient path whose sequence dim is symbolic
    * (the graph is then valid for this length only: build one per length).
    */
   sequenceLength?: number;
+}
+
+export interface RuleSet {
+  name: string;
+  rules: ReadonlyMap<string, GradientRule>;
 }
 
 export interface GradientGraph {
@@ -60,6 +71,7 @@ export function buildGradientGraph(source: Model, request: GradientRequest): Gra
   const graph = model.graph;
   const facts = new ValueFacts(graph);
   const order = graph.topologicalOrder();
+  const ruleFor = (op: string): GradientRule | undefined => request.rules?.rules.get(op) ?? registeredRule(op);
   const wrt = new Set(request.wrt);
   const active = activeValues(order, wrt, facts);
   const needed = neededValues(order, new Set(request.of));
@@ -76,7 +88,7 @@ export function buildGradientGraph(source: Model, request: GradientRequest): Gra
 
   const builder = new GraphBuilder(graph);
   // Outputs switched on for rules (LayerNormalization's Mean, ...) need types and shapes too.
-  const emitter = new Emitter(builder, switchOnSavedOutputs(onPath, builder) ? refreshFacts(model) : facts);
+  const emitter = new Emitter(builder, switchOnSavedOutputs(onPath, builder, ruleFor) ? refreshFacts(model) : facts);
 
   const contributions = new Map<string, string[]>();
   const addGrad = (name: string, grad: string): void => {
@@ -185,7 +197,7 @@ function neededValues(order: readonly Node[], of: ReadonlySet<string>): Set<stri
 }
 
 /** Asks forward nodes for the optional outputs their rules reuse (MaxPool indices, ...). */
-function switchOnSavedOutputs(nodes: readonly Node[], builder: GraphBuilder): boolean {
+function switchOnSavedOutputs(nodes: readonly Node[], builder: GraphBuilder, ruleFor: (op: string) => GradientRule | undefined): boolean {
   let added = false;
   for (const node of nodes) {
     for (const index of ruleFor(node.opType)!.savedOutputs?.(node) ?? []) {
