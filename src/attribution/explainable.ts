@@ -19,6 +19,7 @@ import { bytesPerRow } from '../engine/memory.js';
 import { prepareModel } from '../engine/prepare.js';
 import { onesSeed, targetSeed } from '../engine/seeds.js';
 import type { Target } from './types.js';
+import { expandRows } from './util/tensor-ops.js';
 
 export interface ExplainableOptions {
   /** The output to explain (default: the first graph output). */
@@ -71,7 +72,8 @@ export class Explainable {
     readonly full: Model,
     readonly input: string,
     readonly output: string,
-    private readonly options: ExplainableOptions,
+    /** The options it was created with (cut variants inherit them). */
+    readonly options: ExplainableOptions,
   ) {}
 
   static async create(source: Model, options: ExplainableOptions = {}): Promise<Explainable> {
@@ -93,10 +95,26 @@ export class Explainable {
     if (!isInput) {
       model = cutAt(cloneModel(full), [input]);
       model.graph.outputs = [{ ...(full.graph.typeOf(output) ?? { name: output }), name: output }];
+      // Inputs only the cut-off part read (an MLP's raw input once cut at a hidden layer) are
+      // no longer needed; token ids that a padding mask still reads stay.
+      const read = new Set(model.graph.nodes.flatMap((n) => n.inputs));
+      model.graph.inputs = model.graph.inputs.filter((i) => i.name === input || read.has(i.name));
     }
     const dtype = dtypeFromOnnx(model.graph.typeOf(input)?.elemType ?? 0);
     if (!dtype || !isFloat(dtype)) throw new GlassboxError('bad-input', `"${input}" is ${dtype ?? 'of unknown type'}; attributions need a float tensor (for token ids, attribute to the embedding output)`);
     return new Explainable(model, full, input, output, options);
+  }
+
+  /** The same model explained w.r.t. another tensor (a layer: the model is cut there), same options. */
+  withInput(input: string): Promise<Explainable> {
+    return Explainable.create(this.full, { ...this.options, input, output: this.output });
+  }
+
+  /** Rows `vjp` runs at once for this request when no batch size is given (from the memory budget). */
+  async rowsPerRun(x: Tensor, request: Pick<VjpRequest, 'of' | 'wrt' | 'rules' | 'keep'> = {}, extra: Feeds = {}): Promise<number> {
+    const session = await this.sessionFor(request);
+    const graph = await session.graphFor(this.feedsFor(x, extra, 0, Math.min(x.shape[0]!, 1)));
+    return Math.max(1, Math.floor(this.budget / this.costPerRow(graph.model, x, extra)));
   }
 
   /** Declared shape of the attributed tensor (symbols for dims that vary). */
@@ -154,14 +172,7 @@ export class Explainable {
     const of = request.of ?? this.output;
     const wrt = request.wrt ?? this.input;
     const keep = [...new Set([of, ...(request.keep ?? [])])];
-    const key = JSON.stringify([of, wrt, keep, request.rules?.name ?? null]);
-    let entry = this.sessions.get(key);
-    if (!entry) {
-      entry = GradientSession.create(this.model, { of: [of], wrt: [wrt], keep, ...(request.rules ? { rules: request.rules } : {}) }, this.options.runtime);
-      entry.catch(() => this.sessions.delete(key));
-      this.sessions.set(key, entry);
-    }
-    const session = await entry;
+    const session = await this.sessionFor(request);
     const rows = x.shape[0]!;
     const graph = await session.graphFor(this.feedsFor(x, extra, 0, Math.min(rows, 1)));
     const size = request.batchSize ?? Math.max(1, Math.floor(this.budget / this.costPerRow(graph.model, x, extra)));
@@ -186,6 +197,21 @@ export class Explainable {
       request.onProgress?.(end, rows);
     }
     return { gradients: concatBatch(gradients), values: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, concatBatch(v)])) };
+  }
+
+  /** The gradient session for a request (one per of/wrt/keep/rule set, built on first use). */
+  private sessionFor(request: Pick<VjpRequest, 'of' | 'wrt' | 'rules' | 'keep'>): Promise<GradientSession> {
+    const of = request.of ?? this.output;
+    const wrt = request.wrt ?? this.input;
+    const keep = [...new Set([of, ...(request.keep ?? [])])];
+    const key = JSON.stringify([of, wrt, keep, request.rules?.name ?? null]);
+    let entry = this.sessions.get(key);
+    if (!entry) {
+      entry = GradientSession.create(this.model, { of: [of], wrt: [wrt], keep, ...(request.rules ? { rules: request.rules } : {}) }, this.options.runtime);
+      entry.catch(() => this.sessions.delete(key));
+      this.sessions.set(key, entry);
+    }
+    return entry;
   }
 
   /** Target classes' output values per row (F(x)[target]), for deltas and perturbation methods. */
@@ -267,16 +293,11 @@ export class Explainable {
       const t = extra[name];
       if (!t) throw new GlassboxError('bad-input', `the model also needs input "${name}"; pass it along (one row, or one per input row)`);
       if (t.shape[0] === x.shape[0]) feeds[name] = t.sliceBatch(start, end);
-      else if (t.shape[0] === 1) feeds[name] = repeatRows(t, end - start);
+      else if (t.shape[0] === 1) feeds[name] = expandRows(t, end - start, 'tile');
       else throw new GlassboxError('bad-input', `input "${name}" has ${t.shape[0]} rows; give one row or one per input row (${x.shape[0]})`);
     }
     return feeds;
   }
 }
 
-/** A one-row tensor repeated `n` times along the batch axis. */
-export function repeatRows(t: Tensor, n: number): Tensor {
-  if (n === 1) return t;
-  return concatBatch(Array.from({ length: n }, () => t));
-}
 

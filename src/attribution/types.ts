@@ -19,6 +19,11 @@ export interface AttributionResult {
   delta?: Float64Array;
 }
 
+/** Anything with Captum's attribute(): every method class (NoiseTunnel and the metrics take these). */
+export interface AttributionMethod<O> {
+  attribute(input: Tensor, options: O): Promise<AttributionResult>;
+}
+
 export interface AttributeOptions {
   target?: Target;
   /** Rows per internal forward/backward run (default: as many as fit the memory budget). */

@@ -74,3 +74,7 @@ export { appendCrossEntropy, IGNORE_INDEX, type LossKind } from '../train/loss.j
 
 // The run store: runs, checkpoint series, analyses.
 export * from '../store/index.js';
+
+// Attribution: Captum's methods, text support, metrics; and pictures of the results.
+export * from '../attribution/index.js';
+export * from '../render/index.js';

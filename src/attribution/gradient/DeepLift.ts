@@ -5,8 +5,9 @@ import type { AttributionResult, Baselines } from '../types.js';
 import { expandBaseline } from '../util/baselines.js';
 import { mul, sub } from '../util/tensor-ops.js';
 import { GradientAttribution, type GradientFn, type GradientOptions } from './base.js';
-import { checkInput, checkTarget, convergenceDelta, expandFeeds, expandTarget, sliceFeeds } from './common.js';
+import { convergenceDelta, expandFeeds, expandTarget, sliceFeeds } from './common.js';
 import { deepLiftRules } from './rules/index.js';
+import { checkInput, checkTarget } from '../util/checks.js';
 
 export interface DeepLiftOptions extends GradientOptions {
   /** x′: 'zeros' (default), a number, or a tensor shaped like the input or like one row of it. */
@@ -36,8 +37,8 @@ export interface DeepLiftConfig {
  * half's gradient is the multiplier; attributions are multiplier · (x − x′), and sum to
  * F(x) − F(x′) (the convergence delta measures the gap).
  *
- * Rows per run: internalBatchSize / 2 input rows with their baselines, or all rows in one run by
- * default (Captum's single batch).
+ * Rows per run: internalBatchSize / 2 input rows with their baselines, or by default as many as
+ * the memory budget allows (Captum runs all rows at once).
  */
 export class DeepLift extends GradientAttribution<DeepLiftOptions> {
   readonly rules: RuleSet;
@@ -53,7 +54,10 @@ export class DeepLift extends GradientAttribution<DeepLiftOptions> {
     checkInput(input);
     checkTarget(options.target, input.shape[0]!);
     const baseline = expandBaseline(input, options.baselines);
-    const multipliers = await pairedMultipliers(this.gradientFn, input, baseline, options);
+    const perRun = options.internalBatchSize
+      ? Math.max(1, Math.floor(options.internalBatchSize / 2))
+      : Math.max(1, Math.floor((await this.explainable.rowsPerRun(input, { rules: this.rules }, options.additionalForwardArgs ?? {})) / 2));
+    const multipliers = await pairedMultipliers(this.gradientFn, input, baseline, options, perRun);
     const attributions = (this.config.multiplyByInputs ?? true) ? mul(sub(input, baseline), multipliers) : multipliers;
     if (!options.returnConvergenceDelta) return { attributions };
     const delta = await convergenceDelta(this.explainable, attributions, baseline, input, options.target, options.additionalForwardArgs ?? {}, options.internalBatchSize);
@@ -62,9 +66,8 @@ export class DeepLift extends GradientAttribution<DeepLiftOptions> {
 }
 
 /** The rescale-rule gradient at each input row, from runs of [input rows; their baseline rows]. */
-async function pairedMultipliers(gradientFn: GradientFn, input: Tensor, baseline: Tensor, options: DeepLiftOptions): Promise<Tensor> {
+async function pairedMultipliers(gradientFn: GradientFn, input: Tensor, baseline: Tensor, options: DeepLiftOptions, perRun: number): Promise<Tensor> {
   const rows = input.shape[0]!;
-  const perRun = options.internalBatchSize ? Math.max(1, Math.floor(options.internalBatchSize / 2)) : rows;
   const extra = options.additionalForwardArgs ?? {};
   const parts: Tensor[] = [];
   for (let start = 0; start < rows; start += perRun) {

@@ -3,8 +3,9 @@ import type { Tensor } from '../../tensor/tensor.js';
 import type { AttributionResult, Baselines } from '../types.js';
 import { baselineSet } from '../util/baselines.js';
 import { repeatEachRow } from '../util/tensor-ops.js';
-import { checkInput, checkTarget, combineSamples, expandFeeds, expandRows, expandTarget } from './common.js';
+import { combineSamples, expandFeeds, expandRows, expandTarget } from './common.js';
 import { DeepLift, type DeepLiftOptions } from './DeepLift.js';
+import { checkInput, checkTarget } from '../util/checks.js';
 
 export interface DeepLiftShapOptions extends DeepLiftOptions {
   /** The set of baselines (a tensor [count, ...row] or a list of rows), at least two. */

@@ -7,7 +7,8 @@ import type { AttributionResult, Baselines } from '../types.js';
 import { baselineSet } from '../util/baselines.js';
 import { add, mul, repeatEachRow, sub } from '../util/tensor-ops.js';
 import { GradientAttribution, type GradientOptions } from './base.js';
-import { checkInput, checkTarget, combineSamples, convergenceDelta, expandFeeds, expandTarget, gradientCall } from './common.js';
+import { combineSamples, convergenceDelta, expandFeeds, expandTarget, gradientCall } from './common.js';
+import { checkInput, checkTarget } from '../util/checks.js';
 
 /**
  * The random draws of one GradientShap call, for sample k of input row r at index r·nSamples + k

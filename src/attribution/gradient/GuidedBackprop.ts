@@ -2,8 +2,9 @@ import type { Tensor } from '../../tensor/tensor.js';
 import type { Explainable } from '../explainable.js';
 import type { AttributionResult } from '../types.js';
 import { GradientAttribution, type GradientOptions } from './base.js';
-import { checkInput, checkTarget, gradientCall } from './common.js';
+import { gradientCall } from './common.js';
 import { GUIDED_BACKPROP_RULES } from './rules/index.js';
+import { checkInput, checkTarget } from '../util/checks.js';
 
 export type GuidedBackpropOptions = GradientOptions;
 

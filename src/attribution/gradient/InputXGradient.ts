@@ -2,7 +2,8 @@ import type { Tensor } from '../../tensor/tensor.js';
 import type { AttributionResult } from '../types.js';
 import { mul } from '../util/tensor-ops.js';
 import { GradientAttribution, type GradientOptions } from './base.js';
-import { checkInput, checkTarget, gradientCall } from './common.js';
+import { gradientCall } from './common.js';
+import { checkInput, checkTarget } from '../util/checks.js';
 
 export type InputXGradientOptions = GradientOptions;
 

@@ -5,7 +5,8 @@ import { expandBaseline } from '../util/baselines.js';
 import { quadrature, type IntegrationMethod } from '../util/quadrature.js';
 import { add, interpolate, mul, sub, weightedSum } from '../util/tensor-ops.js';
 import { GradientAttribution, type GradientFn, type GradientOptions } from './base.js';
-import { checkInput, checkTarget, convergenceDelta, expandFeeds, expandTarget, gradientCall, progressPart } from './common.js';
+import { convergenceDelta, expandFeeds, expandTarget, gradientCall, progressPart } from './common.js';
+import { checkInput, checkTarget } from '../util/checks.js';
 
 export interface IntegratedGradientsOptions extends GradientOptions {
   /** x′: 'zeros' (default), a number, or a tensor shaped like the input or like one row of it. */

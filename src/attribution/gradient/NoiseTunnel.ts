@@ -5,8 +5,10 @@ import { concatBatch, Tensor } from '../../tensor/tensor.js';
 import type { AttributionResult, Baselines } from '../types.js';
 import { baselineSet } from '../util/baselines.js';
 import { repeatEachRow } from '../util/tensor-ops.js';
-import type { AttributionMethod, GradientOptions } from './base.js';
-import { checkInput, checkTarget, combineSamples, expandFeeds, expandTarget, type NoiseTunnelType } from './common.js';
+import type { GradientOptions } from './base.js';
+import { combineSamples, expandFeeds, expandTarget, type NoiseTunnelType } from './common.js';
+import { checkInput, checkTarget } from '../util/checks.js';
+import type { AttributionMethod } from '../types.js';
 
 export type { NoiseTunnelType };
 

@@ -2,7 +2,8 @@ import type { Tensor } from '../../tensor/tensor.js';
 import type { AttributionResult } from '../types.js';
 import { map } from '../util/tensor-ops.js';
 import { GradientAttribution, type GradientOptions } from './base.js';
-import { checkInput, checkTarget, gradientCall } from './common.js';
+import { gradientCall } from './common.js';
+import { checkInput, checkTarget } from '../util/checks.js';
 
 export interface SaliencyOptions extends GradientOptions {
   /** Return |∂F/∂x| (Captum's default) rather than the signed gradient. */

@@ -1,7 +1,7 @@
 import type { Tensor } from '../../tensor/tensor.js';
 import type { Feeds } from '../../runtime/feeds.js';
 import type { Explainable } from '../explainable.js';
-import type { AttributeOptions, AttributionResult, Target } from '../types.js';
+import type { AttributeOptions, AttributionMethod, AttributionResult, Target } from '../types.js';
 
 /** Options every gradient method takes besides its own (Captum's additional_forward_args, ...). */
 export interface GradientOptions extends AttributeOptions {
@@ -23,10 +23,6 @@ export interface GradientCall {
 export type GradientFn = (x: Tensor, call: GradientCall, extra: Feeds) => Promise<Tensor>;
 
 /** Anything with Captum's `attribute` (what NoiseTunnel wraps). */
-export interface AttributionMethod<O> {
-  attribute(input: Tensor, options: O): Promise<AttributionResult>;
-}
-
 /** Captum's GradientAttribution: a model and a replaceable gradient function. */
 export abstract class GradientAttribution<O extends GradientOptions> implements AttributionMethod<O> {
   gradientFn: GradientFn;

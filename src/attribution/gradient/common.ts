@@ -5,44 +5,19 @@
  * family's samples per row) — and the convergence delta.
  */
 import { GlassboxError } from '../../util/errors.js';
-import { formatShape } from '../../tensor/shape.js';
 import { concatBatch, Tensor } from '../../tensor/tensor.js';
 import type { Feeds } from '../../runtime/feeds.js';
 import { Explainable } from '../explainable.js';
+import { expandRows as expandRowsOf } from '../util/tensor-ops.js';
 import type { Target } from '../types.js';
 import type { GradientCall, GradientOptions } from './base.js';
 import { rowSums } from '../util/tensor-ops.js';
 
 export type Expansion = 'tile' | 'interleave';
+export { expandRows } from '../util/tensor-ops.js';
 
 /** NoiseTunnel's ways to combine samples (GradientShap averages: 'smoothgrad'). */
 export type NoiseTunnelType = 'smoothgrad' | 'smoothgrad_sq' | 'vargrad';
-
-/** The attributed input must be a float32 batch with at least one row. */
-export function checkInput(x: Tensor): void {
-  if (x.dtype !== 'float32') throw new GlassboxError('bad-input', `attributions need a float32 input, got ${x.dtype}`);
-  if (x.rank < 1 || x.shape[0] === 0) throw new GlassboxError('bad-input', `the input must be a batch of at least one row, got shape ${formatShape(x.shape)}`);
-}
-
-/** One target per row when targets are given per row (their range is checked by the model run). */
-export function checkTarget(target: Target, rows: number): void {
-  if (Array.isArray(target) && target.length !== rows) {
-    throw new GlassboxError('bad-target', `${target.length} targets given for ${rows} input rows (give one target, or one per row)`);
-  }
-}
-
-/** Rows of `t` repeated `times` times, tiled ([r0, r1, r0, r1]) or interleaved ([r0, r0, r1, r1]); any dtype. */
-export function expandRows(t: Tensor, times: number, how: Expansion): Tensor {
-  if (times === 1) return t;
-  if (how === 'tile') return concatBatch(Array.from({ length: times }, () => t));
-  const rows = t.shape[0]!;
-  const parts: Tensor[] = [];
-  for (let r = 0; r < rows; r++) {
-    const row = t.sliceBatch(r, r + 1);
-    for (let k = 0; k < times; k++) parts.push(row);
-  }
-  return concatBatch(parts);
-}
 
 /** Targets for the expanded rows (a single class stays as it is). */
 export function expandTarget(target: Target, times: number, how: Expansion): Target {
@@ -59,7 +34,7 @@ export function expandFeeds(extra: Feeds, rows: number, times: number, how: Expa
   for (const [name, t] of Object.entries(extra)) {
     const n = t.shape[0];
     if (n !== 1 && n !== rows) throw new GlassboxError('bad-input', `additional input "${name}" has ${n} rows; give one row, or one per input row (${rows})`);
-    out[name] = n === 1 ? t : expandRows(t, times, how);
+    out[name] = n === 1 ? t : expandRowsOf(t, times, how);
   }
   return out;
 }

@@ -1,5 +1,6 @@
 /** The gradient family of attribution methods (Captum's definitions and defaults). */
-export { GradientAttribution, type AttributionMethod, type GradientCall, type GradientFn, type GradientOptions } from './base.js';
+export type { AttributionMethod } from '../types.js';
+export { GradientAttribution, type GradientCall, type GradientFn, type GradientOptions } from './base.js';
 export { Saliency, type SaliencyOptions } from './Saliency.js';
 export { InputXGradient, type InputXGradientOptions } from './InputXGradient.js';
 export { IntegratedGradients, type IntegratedGradientsOptions } from './IntegratedGradients.js';

@@ -1,11 +1,12 @@
 import { Tensor } from '../../tensor/tensor.js';
 import type { Explainable } from '../explainable.js';
-import { checkInput, checkTarget, convergenceDelta, expandFeeds, expandTarget, progressPart } from '../gradient/common.js';
+import { convergenceDelta, expandFeeds, expandTarget, progressPart } from '../gradient/common.js';
 import type { AttributionResult, Baselines, Target } from '../types.js';
 import { expandBaseline } from '../util/baselines.js';
 import { quadrature, type IntegrationMethod } from '../util/quadrature.js';
 import { interpolate } from '../util/tensor-ops.js';
 import { checkLayer, type CommonOptions } from './common.js';
+import { checkInput, checkTarget } from '../util/checks.js';
 
 export interface LayerConductanceOptions extends CommonOptions {
   target?: Target;

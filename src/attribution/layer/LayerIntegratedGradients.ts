@@ -2,12 +2,13 @@ import { concatBatch, type Tensor } from '../../tensor/tensor.js';
 import type { Model } from '../../onnx/ir/model.js';
 import type { Feeds } from '../../runtime/feeds.js';
 import { Explainable } from '../explainable.js';
-import { checkTarget, expandFeeds, expandTarget } from '../gradient/common.js';
+import { expandFeeds, expandTarget } from '../gradient/common.js';
 import { IntegratedGradients } from '../gradient/IntegratedGradients.js';
 import type { AttributionResult, Baselines, Target } from '../types.js';
 import type { IntegrationMethod } from '../util/quadrature.js';
 import { rowSums } from '../util/tensor-ops.js';
 import { baselineFor, forwardValues, modelFor, type CommonOptions } from './common.js';
+import { checkTarget } from '../util/checks.js';
 
 export interface LayerIntegratedGradientsOptions extends CommonOptions {
   target?: Target;
@@ -75,7 +76,7 @@ export class LayerIntegratedGradients {
   private cutAt(model: Model): Promise<Explainable> {
     let cut = this.cuts.get(model);
     if (!cut) {
-      cut = Explainable.create(model, { input: this.layer, output: this.explainable.output });
+      cut = Explainable.create(model, { ...this.explainable.options, input: this.layer, output: this.explainable.output });
       cut.catch(() => this.cuts.delete(model));
       this.cuts.set(model, cut);
     }

@@ -13,7 +13,8 @@ import { exposeOutputs } from '../../onnx/edit/expose.js';
 import type { Model } from '../../onnx/ir/model.js';
 import type { Feeds } from '../../runtime/feeds.js';
 import { Session } from '../../runtime/session.js';
-import { repeatRows, type Explainable } from '../explainable.js';
+import type { Explainable } from '../explainable.js';
+import { expandRows } from '../util/tensor-ops.js';
 import type { GradientOptions } from '../gradient/base.js';
 import type { Baselines } from '../types.js';
 import { expandBaseline } from '../util/baselines.js';
@@ -76,7 +77,7 @@ export function feedsFor(model: Model, inputName: string, input: Tensor, extra: 
     const t = extra[name];
     if (!t) throw new GlassboxError('bad-input', `the model also needs input "${name}"; pass it in additionalForwardArgs (one row, or one per input row)`);
     if (t.shape[0] === rows) feeds[name] = t;
-    else if (t.shape[0] === 1) feeds[name] = repeatRows(t, rows);
+    else if (t.shape[0] === 1) feeds[name] = expandRows(t, rows, 'tile');
     else throw new GlassboxError('bad-input', `input "${name}" has ${t.shape[0]} rows; give one row or one per input row (${rows})`);
   }
   return feeds;

@@ -12,15 +12,11 @@ import { Random } from '../../util/random.js';
 import { formatShape, sameShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import type { Feeds } from '../../runtime/feeds.js';
-import type { AttributionResult, Baselines, Target } from '../types.js';
+import type { AttributionMethod, Baselines, Target } from '../types.js';
 import { repeatEachRow } from '../util/tensor-ops.js';
 import { checkCount, extraForRows, interleavedRows, sampleChunks, takeRows, targetForRows, values } from './sampling.js';
 
 /** Any of our attribution methods (an object with attribute(input, options)). */
-export interface AttributionMethod<O> {
-  attribute(input: Tensor, options: O): Promise<AttributionResult>;
-}
-
 /**
  * Captum's perturb_func for sensitivity: gets every input row repeated once per sample,
  * consecutively, the radius and the metric's seeded generator; returns perturbed inputs.

@@ -4,7 +4,8 @@ import type { AttributionResult } from '../types.js';
 import { expandBaseline } from '../util/baselines.js';
 import { ablate, type AblatedFeatures } from './ablation.js';
 import { elementsByFeature, featureMask, type FeatureMask } from './feature-mask.js';
-import { checkInput, checkTarget, type BaselineOptions } from './perturb.js';
+import { type BaselineOptions } from './perturb.js';
+import { checkInput, checkTarget } from '../util/checks.js';
 
 export interface FeatureAblationOptions extends BaselineOptions {
   /**

@@ -7,7 +7,8 @@ import type { AttributionResult } from '../types.js';
 import { expandBaseline } from '../util/baselines.js';
 import { featureMask, maskRow, type FeatureMask } from './feature-mask.js';
 import { fitLasso, type Design, type LinearFit } from './linear-model.js';
-import { checkCount, checkInput, checkTarget, evaluatePerturbations, type BaselineOptions } from './perturb.js';
+import { evaluatePerturbations, type BaselineOptions } from './perturb.js';
+import { checkCount, checkInput, checkTarget } from '../util/checks.js';
 
 export interface LimeOptions extends BaselineOptions {
   /**

@@ -5,7 +5,8 @@ import type { Explainable } from '../explainable.js';
 import type { AttributionResult } from '../types.js';
 import { expandBaseline } from '../util/baselines.js';
 import { ablate, type AblatedFeatures } from './ablation.js';
-import { checkInput, checkTarget, type BaselineOptions } from './perturb.js';
+import { type BaselineOptions } from './perturb.js';
+import { checkInput, checkTarget } from '../util/checks.js';
 
 export interface OcclusionOptions extends BaselineOptions {
   /** The window's shape, one extent per input dim after the batch dim. */

@@ -5,7 +5,8 @@ import type { Explainable } from '../explainable.js';
 import type { AttributionResult } from '../types.js';
 import { expandBaseline } from '../util/baselines.js';
 import { featureMask, maskRow } from './feature-mask.js';
-import { asFloat32, checkCount, checkInput, checkTarget, evaluatePerturbations, rowOutputs, type BaselineOptions } from './perturb.js';
+import { asFloat32, evaluatePerturbations, rowOutputs, type BaselineOptions } from './perturb.js';
+import { checkCount, checkInput, checkTarget } from '../util/checks.js';
 
 export interface ShapleyValueSamplingOptions extends BaselineOptions {
   /** Feature ids per element (integers ≥ 0), shaped like one row, like the input, or broadcast to it. */

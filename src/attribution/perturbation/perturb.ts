@@ -3,12 +3,12 @@
  * many perturbed copies of the input rows through Explainable.forward.
  */
 import { GlassboxError } from '../../util/errors.js';
-import { formatShape } from '../../tensor/shape.js';
 import { allocate } from '../../tensor/dtype.js';
 import { Tensor } from '../../tensor/tensor.js';
 import type { Feeds } from '../../runtime/feeds.js';
 import { Explainable } from '../explainable.js';
-import type { AttributeOptions, Baselines, Target } from '../types.js';
+import type { AttributeOptions, Baselines } from '../types.js';
+import { checkCount } from '../util/checks.js';
 
 /** Options every perturbation method takes (Captum's names, camelCase). */
 export interface PerturbationOptions extends AttributeOptions {
@@ -41,23 +41,6 @@ export interface Perturbations {
 
 /** Bytes of perturbed copies held at once when the rows per run are left to the memory budget. */
 const BLOCK_BYTES = 32 * 1024 * 1024;
-
-/** The attributed input must be a float32 batch with at least one row. */
-export function checkInput(x: Tensor): void {
-  if (x.dtype !== 'float32') throw new GlassboxError('bad-input', `attributions need a float32 input, got ${x.dtype}`);
-  if (x.rank < 1 || x.shape[0] === 0) throw new GlassboxError('bad-input', `the input must be a batch of at least one row, got shape ${formatShape(x.shape)}`);
-}
-
-/** One target per row when targets are given per row (their range is checked on the first run). */
-export function checkTarget(target: Target, rows: number): void {
-  if (Array.isArray(target) && target.length !== rows) {
-    throw new GlassboxError('bad-target', `${target.length} targets given for ${rows} input rows (give one target, or one per row)`);
-  }
-}
-
-export function checkCount(value: number | undefined, name: string): void {
-  if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new GlassboxError('bad-option', `${name} must be a positive integer, got ${value}`);
-}
 
 /** The tensor as float32 (baselines may be given in float64). */
 export function asFloat32(t: Tensor): Tensor {

@@ -4,7 +4,7 @@
  */
 import { GlassboxError } from '../../util/errors.js';
 import { formatShape, sameShape, sizeOf } from '../../tensor/shape.js';
-import { Tensor } from '../../tensor/tensor.js';
+import { concatBatch, Tensor } from '../../tensor/tensor.js';
 
 type Floats = Float32Array | Float64Array;
 
@@ -76,12 +76,23 @@ export function rowSums(t: Tensor): Float64Array {
   return out;
 }
 
-/** The same tensor, each row repeated `times` times consecutively ([r0, r0, …, r1, r1, …]). */
+/**
+ * Rows repeated `times` times, the two ways Captum expands them: 'tile' (torch.cat([t] * n):
+ * IG's steps, DeepLift's input/baseline halves) or 'interleave' (repeat_interleave: samples per
+ * row). Any element type (token ids too).
+ */
+export function expandRows(t: Tensor, times: number, how: 'tile' | 'interleave'): Tensor {
+  if (times === 1) return t;
+  if (how === 'tile') return concatBatch(Array.from({ length: times }, () => t));
+  const parts: Tensor[] = [];
+  for (let r = 0; r < t.shape[0]!; r++) {
+    const row = t.sliceBatch(r, r + 1);
+    for (let k = 0; k < times; k++) parts.push(row);
+  }
+  return concatBatch(parts);
+}
+
+/** Each row repeated `times` times consecutively ([r0, r0, …, r1, r1, …]). */
 export function repeatEachRow(t: Tensor, times: number): Tensor {
-  const rows = t.shape[0]!;
-  const per = t.size / rows;
-  const src = floats(t);
-  const out = new Float32Array(src.length * times);
-  for (let r = 0; r < rows; r++) for (let k = 0; k < times; k++) out.set(src.subarray(r * per, (r + 1) * per), (r * times + k) * per);
-  return new Tensor('float32', [rows * times, ...t.shape.slice(1)], out);
+  return expandRows(t, times, 'interleave');
 }
