@@ -11,3 +11,4 @@ export * from './layer/index.js';
 export * from './neuron/index.js';
 export * from './text/index.js';
 export * from './metrics/index.js';
+export { configureMethod, METHODS, METHOD_NAMES, type ConfiguredMethod, type MethodFamily, type MethodParams } from './methods.js';

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { GlassboxError, errorMessage } from '../util/errors.js';
+import { registerAttribute } from './commands/attribute.js';
 import { registerDemo } from './commands/demo.js';
 import { registerGrad } from './commands/grad.js';
 import { registerGradcheck } from './commands/gradcheck.js';
@@ -24,6 +25,7 @@ export function buildProgram(io: CliIO): Command {
   registerRun(program, io);
   registerGrad(program, io);
   registerGradcheck(program, io);
+  registerAttribute(program, io);
   registerDemo(program, io);
   registerTrain(program, io);
   registerStoreCommands(program, io);

@@ -172,3 +172,4 @@ export { loadSentiment, sentimentRecords, SENTIMENT_SOURCES, type SentimentRecor
 export { loadMnist, type DigitImages } from './mnist.js';
 export { loadFashionMnist, fashionMnistStatus, FASHION_MNIST_DIR, FASHION_MNIST_CLASSES } from './fashion-mnist.js';
 export { readIdx, type IdxArray } from './idx.js';
+export { readImageFile } from './image-file.js';

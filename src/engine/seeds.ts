@@ -19,7 +19,7 @@ export function targetSeed(shape: readonly number[], dtype: DType, target: numbe
   const seed = Tensor.zeros(dtype, shape);
   targets.forEach((t, row) => {
     if (!Number.isInteger(t) || t < 0 || t >= classes) {
-      throw new GlassboxError('bad-target', `target ${t} is out of range for "${name}" (shape ${formatShape(shape)}: classes 0..${classes - 1})`);
+      throw new GlassboxError('bad-target', `target ${t} is out of range for "${name}" (${classes} classes on its last axis: 0..${classes - 1})`);
     }
     (seed.data as Float32Array)[row * classes + t] = 1;
   });

@@ -63,7 +63,7 @@ export { readIdx, type IdxArray } from '../data/idx.js';
 
 // Datasets (shipped with glassbox, or your own CSV/JSONL) and training.
 export {
-  loadDataset, listDatasets, encodeText, tokenize, loadTextTable, loadVectorTable, loadBrownTagged,
+  loadDataset, listDatasets, encodeText, tokenize, loadTextTable, loadVectorTable, loadBrownTagged, readImageFile,
   type DatasetInfo, type LoadDatasetOptions, type TextDataset, type ImageDataset, type EncodedText,
 } from '../data/index.js';
 export type { Dataset, DataSplit, InputKind, Recipe, RecipeContext, RecipeGraph, Metrics, TrainerState, CheckpointSink } from '../train/types.js';

@@ -51,7 +51,7 @@ describe('glassbox grad', () => {
     const x = '[[1,2,3,4,5,6,7,8],[0,1,0,1,0,1,0,1]]';
     let r = bin(['grad', mlp, '--input', x, '--target', '3']);
     expect(r.code).toBe(1);
-    expect(r.stderr.trim()).toBe('glassbox: target 3 is out of range for "logits" (shape [2, 3]: classes 0..2)');
+    expect(r.stderr.trim()).toBe('glassbox: target 3 is out of range for "logits" (3 classes on its last axis: 0..2)');
     const seed = join(dir, 'seed.json');
     writeFileSync(seed, JSON.stringify(tensorToJson(parseTensorValue([[1, 0], [0, 1]], 's').tensor)));
     r = bin(['grad', mlp, '--input', x, '--seed', seed]);

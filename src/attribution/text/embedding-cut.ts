@@ -8,7 +8,8 @@
  * 2. the cut point is that lookup plus the embeddings added to it right after: while the
  *    current tensor's only reader is an Add whose other operand is itself a table lookup (a
  *    Gather of a constant float table, possibly through Unsqueeze/Reshape/Expand/Squeeze/Cast/
- *    Identity) — position and token-type embeddings — the cut moves to that Add's output.
+ *    Identity/Slice) — position and token-type embeddings — or a constant table [seq, d] or
+ *    [1, seq, d] (learned positions added as a parameter), the cut moves to that Add's output.
  *    It stops before any normalisation (BERT's embedding LayerNorm stays on the model's side).
  * A table looked up by indices that are not a graph input (positions from the ids' shape) bounds
  * the sequence length by its number of rows.
@@ -100,13 +101,24 @@ function lookupChain(model: Model, preferred: string | undefined, intInputs: rea
     const add = readers.length === 1 && readers[0]!.opType === 'Add' ? readers[0]! : undefined;
     if (!add) break;
     const other = add.inputs[0] === current ? add.inputs[1]! : add.inputs[0]!;
-    let node = producers.get(other)?.node;
-    while (node && PASS_THROUGH.has(node.opType)) node = producers.get(node.inputs[0]!)?.node;
-    if (!isLookup(node)) break;
-    // A table looked up by computed indices (positions) limits how many tokens the model reads.
-    if (!graph.feedInputs.some((i) => i.name === node.inputs[1])) {
-      const rows = constantTable(node.inputs[0]!)![0]!;
-      maxPositions = Math.min(maxPositions ?? Infinity, rows);
+    let source = other;
+    let node = producers.get(source)?.node;
+    while (node && (PASS_THROUGH.has(node.opType) || node.opType === 'Slice')) {
+      source = node.inputs[0]!;
+      node = producers.get(source)?.node;
+    }
+    if (isLookup(node)) {
+      // A table looked up by computed indices (positions) limits how many tokens the model reads.
+      if (!graph.feedInputs.some((i) => i.name === node.inputs[1])) {
+        const rows = constantTable(node.inputs[0]!)![0]!;
+        maxPositions = Math.min(maxPositions ?? Infinity, rows);
+      }
+    } else {
+      // Learned positions added as a parameter ([seq, d] or [1, seq, d], possibly sliced to the
+      // sequence: `x + self.pos[:, :seq]`); its rows bound the length.
+      const dims = constantTable(source);
+      if (!dims || dims.length < 2 || dims.length > 3 || dims.slice(0, -2).some((d) => d !== 1)) break;
+      maxPositions = Math.min(maxPositions ?? Infinity, dims[dims.length - 2]!);
     }
     tensors.push(add.outputs[0]!);
   }

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { GlassboxError } from '../../util/errors.js';
-import { loadDataset } from '../../data/index.js';
+import { trainingDataset } from '../model-ref.js';
 import { parseSchedule, RunStore, DEFAULT_STORE_DIR } from '../../store/index.js';
 import { recipe as findRecipe } from '../../train/recipes/index.js';
 import { train, type TrainOptions } from '../../train/trainer.js';
@@ -106,7 +106,7 @@ and the data position, so a run killed at any moment resumes to the same result.
 
 function optionsFrom(flags: TrainFlags, seed: number, store: RunStore): Omit<TrainOptions, 'onStep' | 'onEpoch'> & { checkpoints: string } {
   const recipe = findRecipe(flags.recipe!);
-  const dataset = loadTrainingData(flags.dataset!, flags.vocabFrom);
+  const dataset = trainingDataset(flags.dataset!, flags.vocabFrom);
   const initFrom = flags.init ? initialWeights(store, flags.init) : undefined;
   const recipeConfig: Record<string, unknown> = { ...flags.set };
   if (flags.batchnorm) recipeConfig.batchnorm = true;
@@ -172,12 +172,6 @@ async function resume(store: RunStore, flags: TrainFlags, io: CliIO): Promise<{ 
 }
 
 /** The dataset, tokenized with another dataset's vocabulary and length when asked. */
-function loadTrainingData(name: string, vocabFrom: string | undefined) {
-  if (!vocabFrom) return loadDataset(name);
-  const other = loadDataset(vocabFrom);
-  if (!other.vocabulary) throw new GlassboxError('bad-option', `--vocab-from needs a text dataset; "${vocabFrom}" has no vocabulary`);
-  return loadDataset(name, { vocabulary: other.vocabulary, maxLength: other.shape[0]! });
-}
 
 /** Weights of `run[:step]` (latest by default) from the store. */
 function initialWeights(store: RunStore, ref: string) {

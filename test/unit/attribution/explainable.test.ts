@@ -39,7 +39,7 @@ describe('Explainable', () => {
   it('refuses targets out of range and unknown tensors with one-line errors', async () => {
     const model = await Explainable.create(loadModel(fixturePath('mlp_opset17')));
     const x = Tensor.float32([2, 8]);
-    await expect(model.vjp(x, { target: 3 })).rejects.toThrow(/target 3 is out of range for "logits" \(shape \[2, 3\]: classes 0\.\.2\)/);
+    await expect(model.vjp(x, { target: 3 })).rejects.toThrow(/target 3 is out of range for "logits" \(3 classes on its last axis: 0\.\.2\)/);
     await expect(model.vjp(x, {})).rejects.toThrow(/"logits" has 3 values per row .* give a target class/);
     await expect(Explainable.create(loadModel(fixturePath('mlp_opset17')), { input: 'inptu' })).rejects.toThrow(/no tensor named "inptu" \(did you mean "input"/);
     await expect(Explainable.create(loadModel(fixturePath('transformer_opset17')))).rejects.toThrow(/no float input to attribute to/);

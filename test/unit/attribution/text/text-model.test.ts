@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Explainable } from '../../../../src/attribution/explainable.js';
 import { HfTokenizer } from '../../../../src/attribution/text/hf-tokenizer.js';
+import { findEmbeddingCut } from '../../../../src/attribution/text/embedding-cut.js';
 import { forText, type TextModel } from '../../../../src/attribution/text/text-model.js';
 import { WordVocabularyTokenizer } from '../../../../src/attribution/text/word-vocabulary.js';
 import { interpolate, mul, sub, weightedSum } from '../../../../src/attribution/util/tensor-ops.js';
@@ -147,6 +148,11 @@ describe('TextModel on other models', () => {
     expectRowsClose(rows(baseline), padRow);
     expect(text.perToken(x.embeddings, x)).toHaveLength(4);
     await text.release();
+  });
+
+  it('finds learned positions added as a parameter (x + pos, pos [seq, d]) and bounds the length by its rows', () => {
+    const cut = findEmbeddingCut(loadModel(join(ROOT, 'test', 'fixtures', 'attribution', 'transformer.onnx')));
+    expect([cut.tensor, cut.how, cut.maxPositions, cut.vocabularySize]).toEqual(['/Add_output_0', 'detected', 6, 20]);
   });
 
   it('says how to name a cut point when the model has none', async () => {

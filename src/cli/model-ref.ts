@@ -1,0 +1,43 @@
+import { existsSync } from 'node:fs';
+import { GlassboxError } from '../util/errors.js';
+import { loadDataset } from '../data/index.js';
+import { loadModel } from '../onnx/io.js';
+import type { Model } from '../onnx/ir/model.js';
+import { parseCheckpointRef, RunStore } from '../store/index.js';
+import type { Dataset } from '../train/types.js';
+
+export interface ModelRef {
+  model: Model;
+  /** What to call it in messages and pictures. */
+  label: string;
+  /** For a run from the store: the dataset it was trained on (vocabulary, class names, examples). */
+  dataset?: Dataset;
+}
+
+/**
+ * A model from an ONNX file, or a checkpoint of a run in the store (`<run>[:step|latest]`): then
+ * the run's dataset comes along, so texts are tokenized with its vocabulary and classes named.
+ */
+export function resolveModel(ref: string, storeDir: string): ModelRef {
+  if (existsSync(ref) || ref.endsWith('.onnx')) return { model: loadModel(ref), label: ref };
+  if (!existsSync(storeDir)) throw new GlassboxError('not-found', `${ref}: no such file, and no run store at ${storeDir} to look it up in`);
+  const store = RunStore.open(storeDir);
+  try {
+    const { run: runRef, step } = parseCheckpointRef(ref);
+    const run = store.resolveRun(runRef);
+    const checkpoint = store.getCheckpoint(run.id, step);
+    const config = run.config as { dataset?: string; vocabFrom?: string };
+    const dataset = config.dataset ? trainingDataset(config.dataset, config.vocabFrom) : undefined;
+    return { model: store.checkpointModel(run.id, checkpoint.step), label: `${run.id}:${checkpoint.step}`, ...(dataset ? { dataset } : {}) };
+  } finally {
+    store.close();
+  }
+}
+
+/** A dataset as `glassbox train` reads it: tokenized with another dataset's vocabulary when asked. */
+export function trainingDataset(name: string, vocabFrom?: string): Dataset {
+  if (!vocabFrom) return loadDataset(name);
+  const other = loadDataset(vocabFrom);
+  if (!other.vocabulary) throw new GlassboxError('bad-option', `--vocab-from needs a text dataset; "${vocabFrom}" has no vocabulary`);
+  return loadDataset(name, { vocabulary: other.vocabulary, maxLength: other.shape[0]! });
+}
