@@ -3,15 +3,16 @@ import { GlassboxError } from '../util/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /**
- * Reads a PNG/JPEG/WebP/… file into a float tensor [1, channels, height, width] in [0, 1]
+ * Reads a PNG/JPEG/WebP/… file (a path, or its bytes) into a float tensor [1, channels, height, width] in [0, 1]
  * (sharp decodes; it resizes with its default filter when the size differs, and converts to
  * grey or RGB as the model wants). Images are dark-on-light or light-on-dark as given: invert
  * MNIST-style digits yourself when your image is dark ink on white.
  */
-export async function readImageFile(path: string, target: { channels: 1 | 3; height: number; width: number }): Promise<Tensor> {
-  if (!existsSync(path)) throw new GlassboxError('not-found', `${path}: no such file`);
+export async function readImageFile(source: string | Uint8Array, target: { channels: 1 | 3; height: number; width: number }): Promise<Tensor> {
+  const path = typeof source === 'string' ? source : 'the image';
+  if (typeof source === 'string' && !existsSync(source)) throw new GlassboxError('not-found', `${source}: no such file`);
   const { default: sharp } = await import('sharp');
-  let pipeline = sharp(path).removeAlpha().resize(target.width, target.height, { fit: 'fill' });
+  let pipeline = sharp(source).removeAlpha().resize(target.width, target.height, { fit: 'fill' });
   pipeline = target.channels === 1 ? pipeline.grayscale() : pipeline.toColourspace('srgb');
   let raw: { data: Buffer; info: { channels: number } };
   try {

@@ -78,3 +78,6 @@ export * from '../store/index.js';
 // Attribution: Captum's methods, text support, metrics; and pictures of the results.
 export * from '../attribution/index.js';
 export * from '../render/index.js';
+
+// Explaining predictions end to end (what `glassbox attribute` and the dashboard run).
+export * from '../explain/index.js';

@@ -3,17 +3,20 @@ import { configureMethod, METHODS, METHOD_NAMES } from '../../attribution/method
 import { INTEGRATION_METHODS } from '../../attribution/util/quadrature.js';
 import { GlassboxError } from '../../util/errors.js';
 import type { CliIO } from '../context.js';
-import { resolveModel } from '../model-ref.js';
+import { resolveModel } from '../../explain/model-ref.js';
 import { writeJson } from '../output.js';
 import { progressBar } from '../progress.js';
-import { methodParams, resolveTarget, type AttributeFlags } from '../attribute/params.js';
-import { printTerminal, toJson, writeHtml, writePng, type Explanation, type MethodResult } from '../attribute/report.js';
-import { resolveSubject } from '../attribute/subject.js';
+import type { ExplainOptions } from '../../explain/params.js';
+import { explain } from '../../explain/explain.js';
+import { explanationHtml, explanationJson, explanationPng } from '../../explain/explanation.js';
+import { writeFileAtomic } from '../../onnx/io.js';
+import { printTerminal } from '../attribute/terminal.js';
 import { integerOption, runtimeFlags, type RuntimeFlags } from './shared.js';
 import { STORE_OPTION } from './runs.js';
 
-interface Flags extends AttributeFlags, RuntimeFlags {
+interface Flags extends ExplainOptions, RuntimeFlags {
   method: string[];
+  layer?: string;
   input?: string[];
   image?: string;
   text?: string;
@@ -83,7 +86,7 @@ Examples:
   glassbox attribute bert.onnx --tokenizer tokenizer.json -m integrated-gradients --text "..." --baseline mask`);
   cmd.action(async (modelRef: string, flags: Flags) => {
     const ref = resolveModel(modelRef, flags.store);
-    const subject = await resolveSubject(ref, {
+    const explanation = await explain(ref, {
       ...(flags.input ? { input: flags.input } : {}),
       ...(flags.image ? { image: flags.image } : {}),
       ...(flags.text !== undefined ? { text: flags.text } : {}),
@@ -93,38 +96,24 @@ Examples:
       ...(flags.output ? { output: flags.output } : {}),
       ...(flags.memoryBudget ? { memoryBudget: flags.memoryBudget * 2 ** 20 } : {}),
       runtime: { ...(flags.threads !== undefined ? { threads: flags.threads } : {}), ...(flags.deterministic ? { deterministic: true } : {}) },
+    }, {
+      ...flags,
+      methods: flags.method,
+      onMethod: (title) => {
+        const bar = progressBar(io, 100, title);
+        return { update: (fraction) => bar.update(Math.round(fraction * 100)), stop: () => bar.stop() };
+      },
     });
     try {
-      const needsTarget = flags.method.some((m) => METHODS[m]!.reads.includes('target'));
-      const { target, prediction } = await resolveTarget(subject, flags.target, needsTarget);
-      const results: MethodResult[] = [];
-      for (const name of flags.method) {
-        const started = performance.now();
-        const configured = configureMethod(name, subject.explainable, await methodParams(name, flags, subject, target), flags.layer);
-        const bar = progressBar(io, 1, configured.title);
-        configured.options.onProgress = (done: number, total: number) => bar.update(total > 0 ? done / total : 1);
-        let result;
-        try {
-          result = await configured.method.attribute(subject.input, configured.options);
-        } finally {
-          bar.stop();
-        }
-        results.push({
-          configured, attributions: result.attributions, seconds: (performance.now() - started) / 1000,
-          ...(METHODS[name]!.layer && flags.layer ? { layer: flags.layer } : {}),
-          ...(result.delta ? { delta: result.delta } : {}),
-        });
-      }
-      const explanation: Explanation = { modelLabel: ref.label, subject, target, results, ...(prediction ? { prediction } : {}) };
-      if (flags.html) await writeHtml(flags.html, explanation);
-      if (flags.png) await writePng(flags.png, explanation);
-      if (flags.json !== undefined) writeJson(io, flags.json, toJson(explanation));
+      if (flags.html) writeFileAtomic(flags.html, await explanationHtml(explanation));
+      if (flags.png) writeFileAtomic(flags.png, await explanationPng(explanation));
+      if (flags.json !== undefined) writeJson(io, flags.json, explanationJson(explanation));
       if (flags.json === undefined || (flags.json !== true && flags.json !== '-')) printTerminal(io, explanation, { ...(flags.color === false ? { color: false } : {}), drewImage: Boolean(flags.png || flags.html) });
       for (const [flag, path] of [['html', flags.html], ['png', flags.png], ['json', typeof flags.json === 'string' && flags.json !== '-' ? flags.json : undefined]] as const) {
         if (path) io.stderr(`wrote ${path} (${flag})\n`);
       }
     } finally {
-      await subject.release();
+      await explanation.release();
     }
   });
 }

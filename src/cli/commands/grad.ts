@@ -13,7 +13,7 @@ import { onesSeed, targetSeed } from '../../engine/seeds.js';
 import type { CliIO } from '../context.js';
 import { formatTensor, tensorHeader } from '../format-tensor.js';
 import { writeJson } from '../output.js';
-import { feedsFromArgs, readTensorArg } from '../tensor-args.js';
+import { feedsFromArgs, readTensorArg } from '../../runtime/feed-files.js';
 import { collectDims, integerOption, runtimeFlags, type RuntimeFlags } from './shared.js';
 
 interface GradFlags extends RuntimeFlags {

@@ -7,7 +7,7 @@ import { sampleFeeds } from '../../runtime/sample-feeds.js';
 import type { CliIO } from '../context.js';
 import { formatNumber } from '../format-tensor.js';
 import { columns, writeJson } from '../output.js';
-import { feedsFromArgs } from '../tensor-args.js';
+import { feedsFromArgs } from '../../runtime/feed-files.js';
 import { collectDims, integerOption, runtimeFlags, type RuntimeFlags } from './shared.js';
 
 interface GradcheckFlags extends RuntimeFlags {

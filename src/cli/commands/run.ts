@@ -9,7 +9,7 @@ import { Session } from '../../runtime/session.js';
 import type { CliIO } from '../context.js';
 import { formatTensor, tensorHeader } from '../format-tensor.js';
 import { writeJson } from '../output.js';
-import { feedsFromArgs } from '../tensor-args.js';
+import { feedsFromArgs } from '../../runtime/feed-files.js';
 import { integerOption, runtimeFlags, type RuntimeFlags } from './shared.js';
 
 interface RunFlags extends RuntimeFlags {

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { GlassboxError } from '../../util/errors.js';
-import { trainingDataset } from '../model-ref.js';
+import { trainingDataset } from '../../explain/model-ref.js';
 import { parseSchedule, RunStore, DEFAULT_STORE_DIR } from '../../store/index.js';
 import { recipe as findRecipe } from '../../train/recipes/index.js';
 import { train, type TrainOptions } from '../../train/trainer.js';

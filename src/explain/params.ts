@@ -3,37 +3,47 @@
  * one is named), baselines (a text's PAD tokens by default), feature masks and windows that fit
  * text, and Captum's names for everything else.
  */
-import { Tensor } from '../../tensor/tensor.js';
-import { sizeOf } from '../../tensor/shape.js';
-import { METHODS, type MethodParams } from '../../attribution/methods.js';
-import type { BaselineToken } from '../../attribution/text/text-model.js';
-import type { Baselines, Target } from '../../attribution/types.js';
-import type { NoiseTunnelType } from '../../attribution/gradient/index.js';
-import type { IntegrationMethod } from '../../attribution/util/quadrature.js';
-import type { InterpolateMode } from '../../attribution/layer/index.js';
-import { GlassboxError } from '../../util/errors.js';
-import { readTensorArg } from '../tensor-args.js';
+import { Tensor } from '../tensor/tensor.js';
+import { sizeOf } from '../tensor/shape.js';
+import { METHODS, type MethodParams } from '../attribution/methods.js';
+import type { BaselineToken } from '../attribution/text/text-model.js';
+import type { Baselines, Target } from '../attribution/types.js';
+import type { NoiseTunnelType } from '../attribution/gradient/index.js';
+import type { IntegrationMethod } from '../attribution/util/quadrature.js';
+import type { InterpolateMode } from '../attribution/layer/index.js';
+import { GlassboxError } from '../util/errors.js';
+import { readTensorArg } from '../runtime/feed-files.js';
 import type { Subject } from './subject.js';
 
-export interface AttributeFlags {
+/** How the methods run: Captum's options, as the CLI's flags name them. */
+export interface ExplainOptions {
+  /** An index, a class name, or one per input row separated by commas; default: the predicted class. */
   target?: string;
+  /** 'zeros', a number, a tensor file; for text 'pad' (default), 'mask' or 'token:<id>'. */
   baseline?: string;
+  /** n_steps of the integrating methods. */
   steps?: number;
   igMethod?: IntegrationMethod;
-  layer?: string;
-  abs: boolean;
+  /** Saliency's abs (default true, as Captum). */
+  abs?: boolean;
+  /** Occlusion's sliding window and strides. */
   window?: number[];
   strides?: number[];
+  /** A tensor file of feature ids (text: one feature per token by default). */
   featureMask?: string;
+  /** n_samples of the sampling methods. */
   samples?: number;
+  /** Wrap a gradient method in NoiseTunnel. */
   ntType?: NoiseTunnelType;
   ntSamples?: number;
   stdevs?: number;
   seed?: number;
+  /** Neuron methods: the neuron's index within a row of the layer. */
   neuron?: number[];
   upsample?: InterpolateMode;
   reluAttributions?: boolean;
-  delta: boolean;
+  /** Report the convergence delta where the method defines it (default true). */
+  delta?: boolean;
   internalBatchSize?: number;
 }
 
@@ -97,10 +107,10 @@ function predict(output: Tensor): Prediction {
 }
 
 /** The method's options in Captum's terms, from flags and what kind of input it is. */
-export async function methodParams(method: string, flags: AttributeFlags, subject: Subject, target: Target): Promise<MethodParams> {
+export async function methodParams(method: string, flags: ExplainOptions, subject: Subject, target: Target): Promise<MethodParams> {
   const spec = METHODS[method];
   const reads = new Set<keyof MethodParams>(spec?.reads ?? []);
-  const params: MethodParams = { target, abs: flags.abs };
+  const params: MethodParams = { target, abs: flags.abs ?? true };
   const set = <K extends keyof MethodParams>(key: K, value: MethodParams[K] | undefined): void => {
     if (value !== undefined) params[key] = value;
   };
@@ -117,14 +127,14 @@ export async function methodParams(method: string, flags: AttributeFlags, subjec
   set('reluAttributions', flags.reluAttributions);
   set('internalBatchSize', flags.internalBatchSize);
   if (Object.keys(subject.extra).length) params.additionalForwardArgs = subject.extra;
-  if (reads.has('returnConvergenceDelta')) params.returnConvergenceDelta = flags.delta;
+  if (reads.has('returnConvergenceDelta')) params.returnConvergenceDelta = flags.delta ?? true;
   if (reads.has('baselines')) set('baselines', await baselines(method, flags, subject));
   if (reads.has('featureMask')) set('featureMask', featureMaskFor(flags, subject));
   if (reads.has('slidingWindowShapes')) params.slidingWindowShapes = windowFor(flags, subject);
   return params;
 }
 
-async function baselines(method: string, flags: AttributeFlags, subject: Subject): Promise<Baselines | undefined> {
+async function baselines(method: string, flags: ExplainOptions, subject: Subject): Promise<Baselines | undefined> {
   const spec = flags.baseline;
   const shap = method === 'gradient-shap' || method === 'deep-lift-shap';
   const text = subject.text;
@@ -146,7 +156,7 @@ function baselineToken(spec: string | undefined): BaselineToken | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-function featureMaskFor(flags: AttributeFlags, subject: Subject): Tensor | undefined {
+function featureMaskFor(flags: ExplainOptions, subject: Subject): Tensor | undefined {
   if (flags.featureMask) return readTensorArg(flags.featureMask).tensor;
   if (!subject.text) return undefined;
   // A text's features are its tokens: all embedding dims of a position go together.
@@ -154,7 +164,7 @@ function featureMaskFor(flags: AttributeFlags, subject: Subject): Tensor | undef
   return Tensor.int64([1, seq, 1], Array.from({ length: seq }, (_, i) => i));
 }
 
-function windowFor(flags: AttributeFlags, subject: Subject): number[] {
+function windowFor(flags: ExplainOptions, subject: Subject): number[] {
   if (flags.window) return flags.window;
   const shape = subject.input.shape;
   if (subject.text) return [1, shape[2]!]; // one token at a time

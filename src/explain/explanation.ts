@@ -1,23 +1,18 @@
 /**
- * What `glassbox attribute` shows: coloured tokens or the largest attributions in the terminal,
- * a JSON document for programs, an HTML page (token heatmap, or the image panels inlined) and a
- * PNG of image panels.
+ * An explanation — one input, one or more methods — and what it becomes: a JSON document for
+ * programs, an HTML page (token heatmap for text, image panels otherwise) and PNG panels.
  */
-import { tensorToJson } from '../../tensor/json.js';
-import { Tensor } from '../../tensor/tensor.js';
-import type { ConfiguredMethod } from '../../attribution/methods.js';
-import type { Target } from '../../attribution/types.js';
-import type { WordAttribution } from '../../attribution/text/merge.js';
-import { renderPanelsPng, type Panel } from '../../render/side-by-side.js';
-import { renderTokenHeatmapHtml } from '../../render/token-heatmap-html.js';
-import { renderTokensTerminal } from '../../render/terminal.js';
-import { formatValue } from '../../render/scale.js';
-import { escapeMarkup } from '../../render/markup.js';
-import type { TokenRow } from '../../render/tokens.js';
-import { writeFileAtomic } from '../../onnx/io.js';
-import { GlassboxError } from '../../util/errors.js';
-import type { CliIO } from '../context.js';
-import { columns } from '../output.js';
+import { tensorToJson } from '../tensor/json.js';
+import { Tensor } from '../tensor/tensor.js';
+import type { ConfiguredMethod } from '../attribution/methods.js';
+import type { Target } from '../attribution/types.js';
+import type { WordAttribution } from '../attribution/text/merge.js';
+import { escapeMarkup } from '../render/markup.js';
+import { formatValue } from '../render/scale.js';
+import { renderPanelsPng, type Panel } from '../render/side-by-side.js';
+import { renderTokenHeatmapHtml } from '../render/token-heatmap-html.js';
+import type { TokenRow } from '../render/tokens.js';
+import { GlassboxError } from '../util/errors.js';
 import { targetLabel, type Prediction } from './params.js';
 import type { Subject } from './subject.js';
 
@@ -41,7 +36,7 @@ export interface Explanation {
 }
 
 /** Per-token values and words of a text explanation (padding left out). */
-function textView(subject: Subject, r: MethodResult): { row: TokenRow; words: WordAttribution[] } | undefined {
+export function textView(subject: Subject, r: MethodResult): { row: TokenRow; words: WordAttribution[] } | undefined {
   const text = subject.text;
   if (!text || r.attributions.rank !== 3 || !r.configured.inputShaped) return undefined;
   const { encoded, model } = text;
@@ -57,7 +52,7 @@ function textView(subject: Subject, r: MethodResult): { row: TokenRow; words: Wo
   };
 }
 
-function headline(e: Explanation): string[] {
+export function summaryLines(e: Explanation): string[] {
   const classes = e.subject.classes;
   const target = targetLabel(e.target, classes);
   const lines = [`${e.results.map((r) => r.configured.title).join(', ')} · ${e.modelLabel} · ${e.subject.source}`];
@@ -70,46 +65,11 @@ function headline(e: Explanation): string[] {
 }
 
 /** What the attributions are for: the input, or the layer a layer method maps. */
-function attributedTo(e: Explanation, r: MethodResult): string {
+export function attributedTo(e: Explanation, r: MethodResult): string {
   return r.configured.inputShaped || !r.layer ? e.subject.explainable.input : r.layer;
 }
 
-export function printTerminal(io: CliIO, e: Explanation, options: { color?: boolean; drewImage?: boolean } = {}): void {
-  const { color } = options;
-  const out = [...headline(e)];
-  const target = targetLabel(e.target, e.subject.classes);
-  const views = e.results.map((r) => textView(e.subject, r));
-  const rows = views.filter((v) => v !== undefined).map((v) => v.row);
-  if (rows.length) {
-    out.push('', renderTokensTerminal(rows, { ...(color !== undefined ? { color } : { isTTY: io.isTTY }), ...(target ? { target } : {}) }).trimEnd());
-  }
-  e.results.forEach((r, i) => {
-    const view = views[i];
-    out.push('', `${r.configured.title}:`);
-    if (view) {
-      const ranked = [...view.words].sort((a, b) => Math.abs(b.value) - Math.abs(a.value)).slice(0, 8);
-      out.push('words by |attribution|:', columns(ranked.map((w) => [w.word, formatValue(w.value)])));
-    } else {
-      out.push(`attributions: [${r.attributions.shape.join(', ')}] for "${attributedTo(e, r)}"`, ...largest(r.attributions));
-    }
-    out.push(`sum of attributions: ${rowSums(r.attributions).map(formatValue).join(', ')}`);
-    if (r.delta) out.push(`convergence delta (sum − (F(x) − F(baseline))): ${Array.from(r.delta, formatValue).join(', ')}`);
-    out.push(`time: ${r.seconds.toFixed(2)} s`);
-  });
-  if (e.subject.image && !options.drewImage) out.push('', '(draw them over the image with --png out.png)');
-  io.stdout(`${out.join('\n')}\n`);
-}
-
-/** The ten largest |values| with their indices. */
-function largest(t: Tensor, count = 10): string[] {
-  const values = t.toNumbers();
-  const order = Array.from(values.keys()).sort((a, b) => Math.abs(values[b]!) - Math.abs(values[a]!)).slice(0, count);
-  const strides = t.shape.map((_, d) => t.shape.slice(d + 1).reduce((a, b) => a * b, 1));
-  const rows = order.map((flat) => [`[${strides.map((s, d) => Math.floor(flat / s) % t.shape[d]!).join(', ')}]`, formatValue(values[flat]!)]);
-  return ['largest |attribution|:', columns(rows)];
-}
-
-function rowSums(t: Tensor): number[] {
+export function rowSums(t: Tensor): number[] {
   const rows = t.shape[0] ?? 1;
   const per = t.size / rows;
   const v = t.toNumbers();
@@ -117,7 +77,7 @@ function rowSums(t: Tensor): number[] {
 }
 
 /** `{method, params, target, attribution, delta?}` for one method; an array of them for several. */
-export function toJson(e: Explanation): unknown {
+export function explanationJson(e: Explanation): unknown {
   const docs = e.results.map((r) => resultJson(e, r));
   return docs.length === 1 ? docs[0] : docs;
 }
@@ -152,7 +112,8 @@ function describeParam(v: unknown): unknown {
   return v;
 }
 
-export async function writeHtml(path: string, e: Explanation): Promise<void> {
+/** An HTML page: the token heatmap (a row per method) for text, the image panels inlined otherwise. */
+export async function explanationHtml(e: Explanation): Promise<string> {
   const title = `${e.results.map((r) => r.configured.title).join(' · ')}: ${e.modelLabel}`;
   const target = targetLabel(e.target, e.subject.classes);
   let html: string;
@@ -166,18 +127,14 @@ export async function writeHtml(path: string, e: Explanation): Promise<void> {
     const predicted = c !== undefined ? { label: e.subject.classes?.[c] ?? String(c), probability: e.prediction!.probabilities[0]! } : undefined;
     html = renderTokenHeatmapHtml([{ title: e.subject.text.encoded.text, rows, ...(predicted ? { predicted } : {}) }], { title, ...(target ? { target } : {}), ...(rows.length > 1 ? { scale: 'row' as const } : {}) });
   } else {
-    const png = await imagePanels(e, 'html');
-    html = `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>${escapeMarkup(title)}</title></head><body style="font-family: sans-serif"><h1>${escapeMarkup(title)}</h1><p>${headline(e).map(escapeMarkup).join('<br>')}</p><img alt="attributions over the input" src="data:image/png;base64,${png.toString('base64')}"></body></html>\n`;
+    const png = await explanationPng(e, 'html');
+    html = `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>${escapeMarkup(title)}</title></head><body style="font-family: sans-serif"><h1>${escapeMarkup(title)}</h1><p>${summaryLines(e).map(escapeMarkup).join('<br>')}</p><img alt="attributions over the input" src="data:image/png;base64,${png.toString('base64')}"></body></html>\n`;
   }
-  writeFileAtomic(path, html);
+  return html;
 }
 
-export async function writePng(path: string, e: Explanation): Promise<void> {
-  writeFileAtomic(path, await imagePanels(e, 'png'));
-}
-
-/** Each input row as the image, then each method's map over it. */
-async function imagePanels(e: Explanation, flag: 'html' | 'png'): Promise<Buffer> {
+/** A PNG of each input row as the image, then each method's map over it (`flag` names the output in errors). */
+export async function explanationPng(e: Explanation, flag: 'html' | 'png' = 'png'): Promise<Buffer> {
   const image = e.subject.image;
   if (!image) {
     throw new GlassboxError('bad-option', e.subject.text

@@ -3,25 +3,29 @@
  * user's input (a tensor file, an image, a sentence, or an example of a run's dataset), the
  * extra feeds it needs, and what the pictures need (tokens, the image).
  */
-import { isFloat, dtypeFromOnnx } from '../../tensor/dtype.js';
-import type { Tensor } from '../../tensor/tensor.js';
-import type { Feeds } from '../../runtime/feeds.js';
-import type { RuntimeOptions } from '../../runtime/options.js';
-import { Explainable } from '../../attribution/explainable.js';
-import { findEmbeddingCut } from '../../attribution/text/embedding-cut.js';
-import { HfTokenizer } from '../../attribution/text/hf-tokenizer.js';
-import { forText, type EncodedText, type TextModel } from '../../attribution/text/text-model.js';
-import type { TextTokenizer } from '../../attribution/text/tokenizer.js';
-import { WordVocabularyTokenizer } from '../../attribution/text/word-vocabulary.js';
-import { readImageFile } from '../../data/image-file.js';
-import type { Dataset } from '../../train/types.js';
-import { GlassboxError } from '../../util/errors.js';
-import type { ModelRef } from '../model-ref.js';
-import { feedsFromArgs } from '../tensor-args.js';
+import { isFloat, dtypeFromOnnx } from '../tensor/dtype.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { Feeds } from '../runtime/feeds.js';
+import type { RuntimeOptions } from '../runtime/options.js';
+import { Explainable } from '../attribution/explainable.js';
+import { findEmbeddingCut } from '../attribution/text/embedding-cut.js';
+import { HfTokenizer } from '../attribution/text/hf-tokenizer.js';
+import { forText, type EncodedText, type TextModel } from '../attribution/text/text-model.js';
+import type { TextTokenizer } from '../attribution/text/tokenizer.js';
+import { WordVocabularyTokenizer } from '../attribution/text/word-vocabulary.js';
+import { readImageFile } from '../data/image-file.js';
+import type { Dataset } from '../train/types.js';
+import { GlassboxError } from '../util/errors.js';
+import type { ModelRef } from './model-ref.js';
+import { feedsFromArgs } from '../runtime/feed-files.js';
 
 export interface SubjectRequest {
+  /** Tensor files as `[name=]file.json` (or inline JSON), as the CLI's --input takes them. */
   input?: string[];
-  image?: string;
+  /** Tensors by model input name. */
+  feeds?: Feeds;
+  /** An image file: its path or its bytes. */
+  image?: string | Uint8Array;
   text?: string;
   example?: number;
   tokenizer?: string;
@@ -51,7 +55,7 @@ export interface Subject {
 }
 
 export async function resolveSubject(ref: ModelRef, request: SubjectRequest): Promise<Subject> {
-  const given = [request.input && 'an --input', request.image && 'an --image', request.text !== undefined && 'a --text', request.example !== undefined && 'an --example'].filter(Boolean);
+  const given = [(request.input || request.feeds) && 'an --input', request.image && 'an --image', request.text !== undefined && 'a --text', request.example !== undefined && 'an --example'].filter(Boolean);
   if (given.length === 0) throw new GlassboxError('bad-option', 'say what to explain: --input <tensor.json>, --image <file>, --text "..." or --example <i> (for a run from the store)');
   if (given.length > 1) throw new GlassboxError('bad-option', `give one input, not ${given.join(' and ')}`);
   const { dataset } = ref;
@@ -79,10 +83,10 @@ export async function resolveSubject(ref: ModelRef, request: SubjectRequest): Pr
       throw new GlassboxError('bad-input', `--image needs a model reading images [batch, 1 or 3, height, width]; input "${inputName}" is [${shape.join(', ')}]`);
     }
     const image = await readImageFile(request.image, { channels: c, height: h, width: w });
-    return { ...(await tensorSubject(ref, request, { [inputName]: image }, request.image)), ...classes };
+    return { ...(await tensorSubject(ref, request, { [inputName]: image }, typeof request.image === 'string' ? request.image : 'the uploaded image')), ...classes };
   }
-  const feeds = feedsFromArgs(request.input!, ref.model.graph.feedInputs);
-  return { ...(await tensorSubject(ref, request, feeds, request.input!.join(' '))), ...classes };
+  const feeds = request.feeds ?? feedsFromArgs(request.input!, ref.model.graph.feedInputs);
+  return { ...(await tensorSubject(ref, request, feeds, request.input ? request.input.join(' ') : 'the given tensors')), ...classes };
 }
 
 async function textSubject(ref: ModelRef, request: SubjectRequest, source: string): Promise<Subject> {
