@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { GraphBuilder } from '../../src/onnx/builder.js';
+import { encodeModel } from '../../src/onnx/io.js';
 import { parseTensorValue } from '../../src/tensor/json.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { bin, cli, type CliResult } from '../helpers/cli.js';
@@ -185,6 +187,19 @@ describe('glassbox attribute: bad input gets a one-line error', () => {
     const r = await cli('attribute', model, ...argv);
     if (pattern === null) expect(r.code, r.stderr).toBe(0);
     else expectOneLineError(r, pattern);
+  });
+
+  it('a model whose output reaches the input only through non-differentiable ops', async () => {
+    // scores = one-hot(argmax(x)) · 2: the output depends on x, but its gradient is zero everywhere.
+    const b = new GraphBuilder();
+    const x = b.input('x', 'float32', ['batch', 4]);
+    const max = b.op('ReduceMax', [x, b.constant('axes', Tensor.int64([1], [1]))], { keepdims: 1 });
+    const hot = b.op('Cast', [b.op('Equal', [x, max])], { to: 1 });
+    b.output(b.op('Mul', [hot, b.constant('two', Tensor.float32([1], [2]))]));
+    const path = join(dir, 'argmax.onnx');
+    writeFileSync(path, encodeModel(b.model({ opset: 18 })));
+    const r = await cli('attribute', path, '-m', 'saliency', '-i', '[[0.1, 0.9, 0.3, 0.2]]', '--target', '1');
+    expectOneLineError(r, /does not depend on "x" through differentiable operations/);
   });
 
   it('an unknown method is a usage error that suggests the name', async () => {
