@@ -36,12 +36,8 @@ export interface TokenHeatmapOptions {
  * its value (title attribute). Tokens that form one word (wordIds) are underlined together.
  */
 export function renderTokenHeatmapHtml(groups: readonly HeatmapGroup[], options: TokenHeatmapOptions = {}): string {
-  for (const g of groups) g.rows.forEach(checkRow);
-  const cmap = options.colormap ?? ATTRIBUTION_DIVERGING;
-  const mode = options.scale ?? 'row';
-  const scales = rowScales(groups.map((g) => g.rows), mode);
   const title = options.title ?? 'Token attributions';
-  const body = groups.map((g, i) => groupHtml(g, scales[i]!, cmap, options)).join('\n');
+  const { css, html } = tokenHeatmapSection(groups, options);
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',
@@ -49,18 +45,30 @@ export function renderTokenHeatmapHtml(groups: readonly HeatmapGroup[], options:
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${esc(title)}</title>`,
-    `<style>${STYLE}</style>`,
+    `<style>${PAGE_STYLE}\n${css}</style>`,
     '</head>',
     '<body>',
     '<main>',
     `<h1>${esc(title)}</h1>`,
-    legendHtml(cmap, mode, scales, options.target),
-    body,
+    html,
     '</main>',
     '</body>',
     '</html>',
     '',
   ].join('\n');
+}
+
+/**
+ * The heatmap without a page around it — the legend and the groups, with the CSS they need — to
+ * place inside a larger report.
+ */
+export function tokenHeatmapSection(groups: readonly HeatmapGroup[], options: TokenHeatmapOptions = {}): { css: string; html: string } {
+  for (const g of groups) g.rows.forEach(checkRow);
+  const cmap = options.colormap ?? ATTRIBUTION_DIVERGING;
+  const mode = options.scale ?? 'row';
+  const scales = rowScales(groups.map((g) => g.rows), mode);
+  const body = groups.map((g, i) => groupHtml(g, scales[i]!, cmap, options)).join('\n');
+  return { css: STYLE, html: `${legendHtml(cmap, mode, scales, options.target)}\n${body}` };
 }
 
 /** The colour of a value under a scale: background and a text colour that contrasts with it. */
@@ -152,12 +160,17 @@ function rowHtml(row: TokenRow, scale: number, cmap: Colormap, showSum: boolean)
   return `<tr>${cols.join('')}</tr>`;
 }
 
-const STYLE = `
+/** The page around a standalone heatmap. */
+const PAGE_STYLE = `
 :root { color-scheme: light; }
 body { margin: 0; background: #fff; color: #111; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", "DejaVu Sans", Roboto, sans-serif; }
 main { max-width: 72rem; margin: 0 auto; padding: 1.5rem 2rem 3rem; }
 h1 { font-size: 1.4rem; margin: 0 0 1rem; }
-h2 { font-size: 1.05rem; margin: 0 0 0.2rem; font-weight: 600; }
+`.trim();
+
+/** The heatmap itself. */
+const STYLE = `
+.group h2 { font-size: 1.05rem; margin: 0 0 0.2rem; font-weight: 600; }
 .legend { margin: 0 0 1.5rem; max-width: 40rem; }
 .legend .bar { height: 14px; border: 1px solid #999; border-radius: 2px; }
 .legend .ticks { display: flex; justify-content: space-between; font-size: 0.8rem; font-variant-numeric: tabular-nums; color: #333; }
