@@ -6,6 +6,7 @@ import { registerGrad } from './commands/grad.js';
 import { registerGradcheck } from './commands/gradcheck.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerRun } from './commands/run.js';
+import { registerServe } from './commands/serve.js';
 import { registerTrain } from './commands/train.js';
 import { registerStoreCommands } from './commands/runs.js';
 import { processIO, type CliIO } from './context.js';
@@ -29,6 +30,7 @@ export function buildProgram(io: CliIO): Command {
   registerDemo(program, io);
   registerTrain(program, io);
   registerStoreCommands(program, io);
+  registerServe(program, io);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   return program;
 }

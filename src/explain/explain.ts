@@ -33,6 +33,8 @@ export async function explainSubject(ref: ModelRef, subject: Subject, request: E
       result = await configured.method.attribute(subject.input, configured.options);
     } finally {
       progress?.stop();
+      // Methods that build models of their own (layer IG's cut) hold sessions until released.
+      await (configured.method as { release?: () => Promise<void> }).release?.();
     }
     results.push({
       configured, attributions: result.attributions, seconds: (performance.now() - started) / 1000,

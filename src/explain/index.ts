@@ -7,4 +7,4 @@ export { explain, explainSubject, type ExplainRequest } from './explain.js';
 export { attributedTo, explanationHtml, explanationJson, explanationPng, summaryLines, textView, type Explanation, type MethodResult } from './explanation.js';
 export { resolveModel, trainingDataset, type ModelRef } from './model-ref.js';
 export { methodParams, resolveTarget, targetLabel, type ExplainOptions, type Prediction, type ResolvedTarget } from './params.js';
-export { resolveSubject, type Subject, type SubjectRequest } from './subject.js';
+export { resolveSubject, SubjectSessions, type Subject, type SubjectRequest } from './subject.js';

@@ -54,7 +54,42 @@ export interface Subject {
   release(): Promise<void>;
 }
 
-export async function resolveSubject(ref: ModelRef, request: SubjectRequest): Promise<Subject> {
+/**
+ * The sessions subjects build (a text model, an Explainable), kept for later inputs to the same
+ * model with the same request options: a server explains one checkpoint many times without
+ * rebuilding its gradient graphs. Subjects resolved with it leave releasing to its owner.
+ */
+export class SubjectSessions {
+  private text?: Promise<TextModel>;
+  private tensor?: Promise<Explainable>;
+
+  textModel(create: () => Promise<TextModel>): Promise<TextModel> {
+    if (!this.text) {
+      const made = create();
+      // A model that failed to build is not kept: the next request tries again.
+      made.catch(() => { if (this.text === made) this.text = undefined; });
+      this.text = made;
+    }
+    return this.text;
+  }
+
+  explainable(create: () => Promise<Explainable>): Promise<Explainable> {
+    if (!this.tensor) {
+      const made = create();
+      made.catch(() => { if (this.tensor === made) this.tensor = undefined; });
+      this.tensor = made;
+    }
+    return this.tensor;
+  }
+
+  async release(): Promise<void> {
+    const [text, tensor] = [this.text, this.tensor];
+    this.text = this.tensor = undefined;
+    await Promise.allSettled([text?.then((m) => m.release()), tensor?.then((e) => e.release())]);
+  }
+}
+
+export async function resolveSubject(ref: ModelRef, request: SubjectRequest, sessions?: SubjectSessions): Promise<Subject> {
   const given = [(request.input || request.feeds) && 'an --input', request.image && 'an --image', request.text !== undefined && 'a --text', request.example !== undefined && 'an --example'].filter(Boolean);
   if (given.length === 0) throw new GlassboxError('bad-option', 'say what to explain: --input <tensor.json>, --image <file>, --text "..." or --example <i> (for a run from the store)');
   if (given.length > 1) throw new GlassboxError('bad-option', `give one input, not ${given.join(' and ')}`);
@@ -69,12 +104,12 @@ export async function resolveSubject(ref: ModelRef, request: SubjectRequest): Pr
     if (dataset.kind === 'tokens') {
       const text = split.texts?.[request.example];
       if (text === undefined) throw new GlassboxError('bad-input', `${dataset.name} keeps no sentences to show`);
-      return { ...(await textSubject(ref, { ...request, text }, source)), label };
+      return { ...(await textSubject(ref, { ...request, text }, source, sessions)), label };
     }
     const input = split.inputs([request.example]);
-    return { ...(await tensorSubject(ref, request, { [firstFloatInput(ref)]: input }, source)), label };
+    return { ...(await tensorSubject(ref, request, { [firstFloatInput(ref)]: input }, source, sessions)), label };
   }
-  if (request.text !== undefined) return textSubject(ref, request, JSON.stringify(request.text));
+  if (request.text !== undefined) return textSubject(ref, request, JSON.stringify(request.text), sessions);
   if (request.image) {
     const inputName = firstFloatInput(ref);
     const shape = ref.model.graph.feedInputs.find((i) => i.name === inputName)?.shape ?? [];
@@ -83,21 +118,23 @@ export async function resolveSubject(ref: ModelRef, request: SubjectRequest): Pr
       throw new GlassboxError('bad-input', `--image needs a model reading images [batch, 1 or 3, height, width]; input "${inputName}" is [${shape.join(', ')}]`);
     }
     const image = await readImageFile(request.image, { channels: c, height: h, width: w });
-    return { ...(await tensorSubject(ref, request, { [inputName]: image }, typeof request.image === 'string' ? request.image : 'the uploaded image')), ...classes };
+    return { ...(await tensorSubject(ref, request, { [inputName]: image }, typeof request.image === 'string' ? request.image : 'the uploaded image', sessions)), ...classes };
   }
   const feeds = request.feeds ?? feedsFromArgs(request.input!, ref.model.graph.feedInputs);
-  return { ...(await tensorSubject(ref, request, feeds, request.input ? request.input.join(' ') : 'the given tensors')), ...classes };
+  return { ...(await tensorSubject(ref, request, feeds, request.input ? request.input.join(' ') : 'the given tensors', sessions)), ...classes };
 }
 
-async function textSubject(ref: ModelRef, request: SubjectRequest, source: string): Promise<Subject> {
+async function textSubject(ref: ModelRef, request: SubjectRequest, source: string, sessions?: SubjectSessions): Promise<Subject> {
   const tokenizer = await tokenizerFor(ref.dataset, request.tokenizer);
-  const model = await forText(ref.model, {
+  const create = () => forText(ref.model, {
     tokenizer,
     ...(request.embedding !== undefined ? { embedding: request.embedding } : {}),
     ...(request.output !== undefined ? { output: request.output } : {}),
     ...(request.memoryBudget !== undefined ? { memoryBudget: request.memoryBudget } : {}),
     runtime: request.runtime,
   });
+  const model = sessions ? await sessions.textModel(create) : await create();
+  const release = sessions ? async () => {} : () => model.release();
   try {
     const encoded = await model.encode(request.text!);
     return {
@@ -107,10 +144,10 @@ async function textSubject(ref: ModelRef, request: SubjectRequest, source: strin
       source,
       ...(ref.dataset ? { classes: ref.dataset.classes } : {}),
       text: { model, encoded },
-      release: () => model.release(),
+      release,
     };
   } catch (error) {
-    await model.release();
+    await release();
     throw error;
   }
 }
@@ -122,15 +159,17 @@ async function tokenizerFor(dataset: Dataset | undefined, file: string | undefin
 }
 
 /** A model fed tensors: attributed at its float input, or at the embedding output when it reads token ids only. */
-async function tensorSubject(ref: ModelRef, request: SubjectRequest, feeds: Feeds, source: string): Promise<Subject> {
+async function tensorSubject(ref: ModelRef, request: SubjectRequest, feeds: Feeds, source: string, sessions?: SubjectSessions): Promise<Subject> {
   const hasFloatInput = ref.model.graph.feedInputs.some((i) => i.elemType !== undefined && isFloat(dtypeFromOnnx(i.elemType) ?? 'int64'));
   const attributeTo = request.embedding ?? (hasFloatInput ? undefined : findEmbeddingCut(ref.model).tensor);
-  const explainable = await Explainable.create(ref.model, {
+  const create = () => Explainable.create(ref.model, {
     ...(attributeTo !== undefined ? { input: attributeTo } : {}),
     ...(request.output !== undefined ? { output: request.output } : {}),
     ...(request.memoryBudget !== undefined ? { memoryBudget: request.memoryBudget } : {}),
     runtime: request.runtime,
   });
+  const explainable = sessions ? await sessions.explainable(create) : await create();
+  const release = sessions ? async () => {} : () => explainable.release();
   try {
     const input = await explainable.inputFrom(feeds);
     const extra: Feeds = {};
@@ -139,9 +178,9 @@ async function tensorSubject(ref: ModelRef, request: SubjectRequest, feeds: Feed
       extra[name] = feeds[name];
     }
     const isImage = input.rank === 4 && (input.shape[1] === 1 || input.shape[1] === 3) && explainable.input in feeds;
-    return { explainable, input, extra, source, ...(isImage ? { image: input } : {}), release: () => explainable.release() };
+    return { explainable, input, extra, source, ...(isImage ? { image: input } : {}), release };
   } catch (error) {
-    await explainable.release();
+    await release();
     throw error;
   }
 }

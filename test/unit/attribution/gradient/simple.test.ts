@@ -63,7 +63,7 @@ describe('Saliency, InputXGradient, GuidedBackprop, Deconvolution on a ReLU netw
   });
 
   it('refuses targets out of range or of the wrong count with one-line errors', async () => {
-    await expect(new Saliency(model).attribute(x, { target: 3 })).rejects.toThrow(/^target 3 is out of range .*classes 0\.\.2/);
+    await expect(new Saliency(model).attribute(x, { target: 3 })).rejects.toThrow(/^target 3 is out of range .*: 0\.\.2\)/);
     await expect(new GuidedBackprop(model).attribute(x, { target: [0, 1] })).rejects.toMatchObject({ code: 'bad-target', message: '2 targets given for 4 input rows (give one target, or one per row)' });
     await expect(new InputXGradient(model).attribute(x)).rejects.toThrow(/give a target class/);
   });
