@@ -9,6 +9,7 @@ import { benchLoad } from './load.js';
 const BENCHES: Record<string, () => Promise<string[]>> = {
   load: benchLoad,
   'ig-work': () => benchIgWork(50),
+  information: async () => (await import('./information.js')).benchInformation(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -82,3 +82,6 @@ export * from '../render/index.js';
 // Explaining predictions end to end (what `glassbox attribute` and the dashboard run).
 export * from '../explain/index.js';
 export { startServer, DEFAULT_HOST as DEFAULT_SERVER_HOST, DEFAULT_PORT as DEFAULT_SERVER_PORT, type ServerOptions, type RunningServer } from '../server/index.js';
+
+// Analyses: how much of each input word every layer keeps (Guan et al. 2019).
+export * from '../analysis/index.js';

@@ -1,0 +1,17 @@
+export { InformationMeasure, information } from './measure.js';
+export { informationForText, type TextInformation, type TextInformationOptions } from './text.js';
+export { defaultUnits, resolveUnits, unitsPerPatch, unitsPerPixel, unitsPerPosition, type ResolvedUnits, type UnitMap } from './units.js';
+export { defaultScale, embeddingTable } from './scale.js';
+export { INFORMATION_DEFAULTS } from './options.js';
+export { EARLY_STOP_DEFAULTS } from './plateau.js';
+export type {
+  EarlyStopOptions,
+  InformationInput,
+  InformationOptions,
+  InformationProgress,
+  InformationResult,
+  InformationSetup,
+  LayerInformation,
+  NormalizerSource,
+} from './types.js';
+export { ranks, spearman } from './compare.js';
