@@ -9,6 +9,7 @@ import { benchLoad } from './load.js';
 const BENCHES: Record<string, () => Promise<string[]>> = {
   load: benchLoad,
   'ig-work': () => benchIgWork(50),
+  ig: async () => (await import('./ig.js')).benchIg(),
   information: async () => (await import('./information.js')).benchInformation(),
 };
 

@@ -33,7 +33,10 @@ export function ortSessionOptions(options: RuntimeOptions): ort.InferenceSession
     // 1.5 GB without it) at no gain in speed (BENCHMARKS.md).
     enableMemPattern: options.memoryPattern ?? false,
     logSeverityLevel: 3,
-    extra: { optimization: { disable_specified_optimizers: [...DISABLED_OPTIMIZERS, ...(options.disabledOptimizers ?? [])].join(';') } },
+    extra: {
+      optimization: { disable_specified_optimizers: [...DISABLED_OPTIMIZERS, ...(options.disabledOptimizers ?? [])].join(';') },
+      session: { 'intra_op.allow_spinning': '0' },
+    },
   };
   if (options.deterministic) {
     out.intraOpNumThreads = 1;
