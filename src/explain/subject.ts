@@ -33,7 +33,7 @@ export interface SubjectRequest {
   embedding?: string;
   output?: string;
   memoryBudget?: number;
-  runtime: RuntimeOptions;
+  runtime?: RuntimeOptions;
 }
 
 export interface Subject {
@@ -131,7 +131,7 @@ async function textSubject(ref: ModelRef, request: SubjectRequest, source: strin
     ...(request.embedding !== undefined ? { embedding: request.embedding } : {}),
     ...(request.output !== undefined ? { output: request.output } : {}),
     ...(request.memoryBudget !== undefined ? { memoryBudget: request.memoryBudget } : {}),
-    runtime: request.runtime,
+    runtime: request.runtime ?? {},
   });
   const model = sessions ? await sessions.textModel(create) : await create();
   const release = sessions ? async () => {} : () => model.release();
@@ -166,7 +166,7 @@ async function tensorSubject(ref: ModelRef, request: SubjectRequest, feeds: Feed
     ...(attributeTo !== undefined ? { input: attributeTo } : {}),
     ...(request.output !== undefined ? { output: request.output } : {}),
     ...(request.memoryBudget !== undefined ? { memoryBudget: request.memoryBudget } : {}),
-    runtime: request.runtime,
+    runtime: request.runtime ?? {},
   });
   const explainable = sessions ? await sessions.explainable(create) : await create();
   const release = sessions ? async () => {} : () => explainable.release();

@@ -27,25 +27,30 @@ Examples:
   glassbox serve
   glassbox serve --store ./my-runs --port 0 --open`)
     .action(async (flags: Flags) => {
-      const server = await startServer({ store: flags.store, host: flags.host, port: flags.port, log: (line) => io.stderr(`${line}\n`) });
-      io.stdout(`glassbox dashboard on ${server.url} (store ${flags.store}; Ctrl-C stops it)\n`);
-      if (!isLoopback(flags.host)) io.stderr(`warning: listening on ${flags.host}: anyone who can reach this address can read the store and run models\n`);
-      if (flags.open) openBrowser(server.url, io);
-      await new Promise<void>((resolve) => {
-        const stop = (): void => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
-      await server.close();
-      io.stderr('dashboard stopped\n');
+      await serveUntilStopped(io, flags);
     });
 }
 
-function portOption(value: string): number {
+/** Starts the dashboard, prints its URL and serves until Ctrl-C or SIGTERM (the demo ends this way too). */
+export async function serveUntilStopped(io: CliIO, flags: Flags): Promise<void> {
+  const server = await startServer({ store: flags.store, host: flags.host, port: flags.port, log: (line) => io.stderr(`${line}\n`) });
+  io.stdout(`glassbox dashboard on ${server.url} (store ${flags.store}; Ctrl-C stops it)\n`);
+  if (!isLoopback(flags.host)) io.stderr(`warning: listening on ${flags.host}: anyone who can reach this address can read the store and run models\n`);
+  if (flags.open) openBrowser(server.url, io);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await server.close();
+  io.stderr('dashboard stopped\n');
+}
+
+export function portOption(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('--port must be an integer in 0..65535 (0 = any free port)');
   return n;
