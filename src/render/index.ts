@@ -8,3 +8,4 @@ export { toMap, toRgb, type ImageInput, type RawImage, type RgbImage } from './i
 export { overlay, type Overlay, type OverlayOptions, type Sign } from './image-overlay.js';
 export { resizeMap, type Map2d, type UpsampleMode } from './resample.js';
 export { renderOverlayPng, renderPanelsPng, type Panel, type PanelsOptions } from './side-by-side.js';
+export { renderLineChartSvg, niceTicks, type LineChartOptions, type Series } from './line-chart.js';
