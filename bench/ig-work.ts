@@ -5,32 +5,15 @@
  * machine, both with 2 threads; each case runs in a fresh process so peak memory is its own.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { IG_CASES, PYTHON, torchAvailable } from './util.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const PYTHON = '/usr/bin/python3';
 
 interface Result { median_ms: number; min_ms: number; peak_rss_mib: number }
 
-const CASES: { label: string; model: 'lenet' | 'transformer'; batch: number; seq: number }[] = [
-  { label: 'LeNet CNN, batch 1', model: 'lenet', batch: 1, seq: 0 },
-  { label: 'LeNet CNN, batch 32', model: 'lenet', batch: 32, seq: 0 },
-  { label: 'Transformer d64 ×2, seq 32', model: 'transformer', batch: 1, seq: 32 },
-  { label: 'Transformer d64 ×2, seq 128', model: 'transformer', batch: 1, seq: 128 },
-  { label: 'Transformer d64 ×2, seq 512', model: 'transformer', batch: 1, seq: 512 },
-];
 
-function torchAvailable(): boolean {
-  if (!existsSync(PYTHON)) return false;
-  try {
-    execFileSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function ours(model: string, batch: number, seq: number, steps: number): Result {
   const out = execFileSync(process.execPath, ['--import', 'tsx', join(HERE, 'ig-work-case.ts'), model, String(batch), String(seq), String(steps)], { encoding: 'utf8' });
@@ -48,7 +31,7 @@ export async function benchIgWork(steps = 50): Promise<string[]> {
     `| case (IG-${steps} work: ${steps} points per input, forward + backward) | glassbox | PyTorch | speed-up | glassbox peak RSS | PyTorch peak RSS |`,
     '|---|---|---|---|---|---|',
   ];
-  for (const c of CASES) {
+  for (const c of IG_CASES) {
     const a = ours(c.model, c.batch, c.seq, steps);
     const b = withTorch ? torch(c.model, c.batch, c.seq, steps) : undefined;
     rows.push(`| ${c.label} | ${a.median_ms.toFixed(1)} ms | ${b ? `${b.median_ms.toFixed(1)} ms` : 'n/a'} | ${b ? `${(b.median_ms / a.median_ms).toFixed(1)}×` : 'n/a'} | ${a.peak_rss_mib.toFixed(0)} MiB | ${b ? `${b.peak_rss_mib.toFixed(0)} MiB` : 'n/a'} |`);

@@ -7,45 +7,37 @@
  * chunks of as many rows as glassbox's memory budget chose (Captum's internal_batch_size).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { IG_CASES, PYTHON, torchAvailable } from './util.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const PYTHON = '/usr/bin/python3';
 
 interface Result { median_ms: number; min_ms: number; peak_rss_mib: number; rows_per_run?: number; max_abs_delta: number }
 
-const CASES: { label: string; model: 'lenet' | 'transformer'; batch: number; seq: number }[] = [
-  { label: 'LeNet CNN, batch 1', model: 'lenet', batch: 1, seq: 0 },
-  { label: 'LeNet CNN, batch 32', model: 'lenet', batch: 32, seq: 0 },
-  { label: 'Transformer d64 ×2, seq 32', model: 'transformer', batch: 1, seq: 32 },
-  { label: 'Transformer d64 ×2, seq 128', model: 'transformer', batch: 1, seq: 128 },
-  { label: 'Transformer d64 ×2, seq 512', model: 'transformer', batch: 1, seq: 512 },
-];
 
 function run(command: string, args: string[], cwd: string): Result {
   const out = execFileSync(command, args, { encoding: 'utf8', cwd, maxBuffer: 1 << 24 });
   return JSON.parse(out.trim().split('\n').pop()!) as Result;
 }
 
-const ours = (c: (typeof CASES)[number], steps: number): Result =>
+const ours = (c: (typeof IG_CASES)[number], steps: number): Result =>
   run(process.execPath, ['--import', 'tsx', join(HERE, 'ig-case.ts'), c.model, String(c.batch), String(c.seq), String(steps)], HERE);
 
-const torch = (c: (typeof CASES)[number], steps: number, chunk = 0): Result =>
+const torch = (c: (typeof IG_CASES)[number], steps: number, chunk = 0): Result =>
   run(PYTHON, [join(HERE, 'torch', 'ig.py'), c.model, '--batch', String(c.batch), '--seq', String(c.seq), '--steps', String(steps), '--chunk', String(chunk)], join(HERE, 'torch'));
 
 const ms = (r: Result): string => (r.median_ms >= 1000 ? `${(r.median_ms / 1000).toFixed(2)} s` : `${r.median_ms.toFixed(1)} ms`);
 const mib = (r: Result): string => `${r.peak_rss_mib.toFixed(0)} MiB`;
 
 export async function benchIg(stepsList: readonly number[] = [50, 200]): Promise<string[]> {
-  const withTorch = existsSync(PYTHON);
+  const withTorch = torchAvailable();
   const rows = [
     '| case | steps | glassbox | PyTorch, one batch | PyTorch, same chunks | speed-up (one batch / chunks) | glassbox peak RSS | PyTorch peak RSS (one batch / chunks) | rows per run |',
     '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const steps of stepsList) {
-    for (const c of CASES) {
+    for (const c of IG_CASES) {
       const a = ours(c, steps);
       const whole = withTorch ? torch(c, steps) : undefined;
       const chunked = withTorch && a.rows_per_run! < c.batch * steps ? torch(c, steps, a.rows_per_run) : whole;

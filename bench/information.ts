@@ -14,7 +14,7 @@
  *   npm run bench -- information    (INFO_SENTENCES=1 INFO_REPEATS=1: quick; INFO_SAMPLES=8: 8 draws per step)
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,9 +25,9 @@ import type { InformationOptions } from '../src/analysis/information/types.js';
 import { loadModel } from '../src/onnx/io.js';
 import { Tensor } from '../src/tensor/tensor.js';
 import { Random } from '../src/util/random.js';
+import { PYTHON, torchAvailable } from './util.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const PYTHON = '/usr/bin/python3';
 export const LAYERS = ['/layers.0/norm2/LayerNormalization_output_0', '/layers.1/norm2/LayerNormalization_output_0'];
 const D = 64;
 
@@ -94,15 +94,6 @@ export async function measureOurs(measure: InformationMeasure, c: Case, sentence
   return { sigma: result.layers.map((l) => l.sigma), seconds: result.seconds, steps: result.layers.map((l) => l.steps) };
 }
 
-function torchAvailable(): boolean {
-  if (!existsSync(PYTHON)) return false;
-  try {
-    execFileSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
 const spread = (v: number[], digits = 2) => `${median(v).toFixed(digits)} (${Math.min(...v).toFixed(digits)}–${Math.max(...v).toFixed(digits)})`;

@@ -1,4 +1,29 @@
-/** Small timing helpers for benchmark scripts (never used by tests). */
+/** Small helpers for benchmark scripts (never used by tests). */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+/** Debian's python3, which has python3-torch when it is installed. */
+export const PYTHON = '/usr/bin/python3';
+
+/** Whether PyTorch can run here (the comparison columns say n/a otherwise). */
+export function torchAvailable(): boolean {
+  if (!existsSync(PYTHON)) return false;
+  try {
+    execFileSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The attribution benchmark cases: bench/models/{lenet,transformer}.onnx at these sizes. */
+export const IG_CASES: readonly { label: string; model: 'lenet' | 'transformer'; batch: number; seq: number }[] = [
+  { label: 'LeNet CNN, batch 1', model: 'lenet', batch: 1, seq: 0 },
+  { label: 'LeNet CNN, batch 32', model: 'lenet', batch: 32, seq: 0 },
+  { label: 'Transformer d64 ×2, seq 32', model: 'transformer', batch: 1, seq: 32 },
+  { label: 'Transformer d64 ×2, seq 128', model: 'transformer', batch: 1, seq: 128 },
+  { label: 'Transformer d64 ×2, seq 512', model: 'transformer', batch: 1, seq: 512 },
+];
 
 export interface Timing {
   /** Median milliseconds over the repeats. */
