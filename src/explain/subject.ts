@@ -64,28 +64,23 @@ export class SubjectSessions {
   private tensor?: Promise<Explainable>;
 
   textModel(create: () => Promise<TextModel>): Promise<TextModel> {
-    if (!this.text) {
-      const made = create();
-      // A model that failed to build is not kept: the next request tries again.
-      made.catch(() => { if (this.text === made) this.text = undefined; });
-      this.text = made;
-    }
-    return this.text;
+    return (this.text ??= this.kept(create(), () => this.text, () => { this.text = undefined; }));
   }
 
   explainable(create: () => Promise<Explainable>): Promise<Explainable> {
-    if (!this.tensor) {
-      const made = create();
-      made.catch(() => { if (this.tensor === made) this.tensor = undefined; });
-      this.tensor = made;
-    }
-    return this.tensor;
+    return (this.tensor ??= this.kept(create(), () => this.tensor, () => { this.tensor = undefined; }));
   }
 
   async release(): Promise<void> {
     const [text, tensor] = [this.text, this.tensor];
     this.text = this.tensor = undefined;
     await Promise.allSettled([text?.then((m) => m.release()), tensor?.then((e) => e.release())]);
+  }
+
+  /** A model that failed to build is not kept: the next request tries again. */
+  private kept<T>(made: Promise<T>, current: () => Promise<T> | undefined, forget: () => void): Promise<T> {
+    made.catch(() => { if (current() === made) forget(); });
+    return made;
   }
 }
 
