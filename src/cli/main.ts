@@ -4,6 +4,7 @@ import { registerAttribute } from './commands/attribute.js';
 import { registerDemo } from './commands/demo.js';
 import { registerGrad } from './commands/grad.js';
 import { registerGradcheck } from './commands/gradcheck.js';
+import { registerInformation } from './commands/information.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerRun } from './commands/run.js';
 import { registerServe } from './commands/serve.js';
@@ -27,6 +28,7 @@ export function buildProgram(io: CliIO): Command {
   registerGrad(program, io);
   registerGradcheck(program, io);
   registerAttribute(program, io);
+  registerInformation(program, io);
   registerDemo(program, io);
   registerTrain(program, io);
   registerStoreCommands(program, io);

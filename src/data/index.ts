@@ -15,6 +15,7 @@ import { FASHION_MNIST_CLASSES, fashionMnistStatus, loadFashionMnist } from './f
 import { buildImageDataset, type ImageOptions } from './images.js';
 import { loadMnist } from './mnist.js';
 import { findPackageDir, packageLabel, DATA_PACKAGES, type DataPackage } from './packages.js';
+import { loadReverse, REVERSE_DEFAULTS, reverseVocabulary } from './reverse.js';
 import { loadSentiment, SENTIMENT_CLASSES, type SentimentSource } from './sentiment.js';
 import { loadTextTable, loadVectorTable, readTable, type TextTableOptions, type VectorTableOptions } from './table.js';
 import type { TextOptions } from './text.js';
@@ -110,6 +111,16 @@ const REGISTRY: readonly Entry[] = [
   sentimentEntry('yelp', { train: 800, test: 200 }),
   sentimentEntry('amazon', { train: 800, test: 200 }),
   {
+    name: 'reverse',
+    description: 'synthetic: random letter sequences (lengths 6–10, 20 symbols) to output reversed, a label per position (Guan et al. 2019; train with --recipe mlm)',
+    kind: 'tokens',
+    classes: reverseVocabulary(),
+    sizes: { train: REVERSE_DEFAULTS.trainSize, test: REVERSE_DEFAULTS.testSize },
+    source: () => 'synthetic (glassbox)',
+    status: () => ({ available: true }),
+    load: () => loadReverse(),
+  },
+  {
     name: 'brown-genre',
     description: 'Brown corpus sentences labelled with their document\'s genre (15 genres), split by document',
     kind: 'tokens',
@@ -144,7 +155,7 @@ const TABLE_EXTENSIONS = new Set(['.csv', '.tsv', '.tab', '.jsonl', '.ndjson']);
 
 /**
  * Loads a dataset by name ('mnist', 'fashion-mnist', 'sentiment', 'sentiment-imdb',
- * 'sentiment-yelp', 'sentiment-amazon', 'brown-genre') or a table file by path.
+ * 'sentiment-yelp', 'sentiment-amazon', 'reverse', 'brown-genre') or a table file by path.
  */
 export function loadDataset(name: string, options: LoadDatasetOptions = {}): Dataset {
   const entry = BY_NAME.get(name);
@@ -170,6 +181,7 @@ export { loadTextTable, loadVectorTable, readTable, type TextTableOptions, type 
 export { loadBrownTagged, loadBrownGenre, brownDocuments, simplifyBrownTag, type BrownSentence, type BrownDocument, type BrownGenreOptions } from './brown.js';
 export { loadSentiment, sentimentRecords, SENTIMENT_SOURCES, type SentimentRecord, type SentimentSource } from './sentiment.js';
 export { loadMnist, type DigitImages } from './mnist.js';
+export { loadReverse, reverseVocabulary, REVERSE_DEFAULTS, type ReverseOptions } from './reverse.js';
 export { loadFashionMnist, fashionMnistStatus, FASHION_MNIST_DIR, FASHION_MNIST_CLASSES } from './fashion-mnist.js';
 export { readIdx, type IdxArray } from './idx.js';
 export { readImageFile } from './image-file.js';

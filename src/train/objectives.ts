@@ -1,3 +1,4 @@
+import { GlassboxError } from '../util/errors.js';
 import { Random } from '../util/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { IGNORE_INDEX, type LossKind } from './loss.js';
@@ -57,20 +58,37 @@ export function maskedLanguageModel(vocabularySize: number, rate = 0.15): Object
       }
       return { input, labels: new Tensor('int64', input.shape, labels) };
     },
-    score(logits, labels) {
-      const vocab = logits.shape[2]!;
-      const data = logits.data as Float32Array;
-      const truth = labels.data as BigInt64Array;
-      let correct = 0;
-      let count = 0;
-      for (let p = 0; p < truth.length; p++) {
-        if (Number(truth[p]) === IGNORE_INDEX) continue;
-        count++;
-        if (argmax(data, p * vocab, vocab) === Number(truth[p])) correct++;
-      }
-      return { correct, count };
-    },
+    score: positionScore,
   };
+}
+
+/**
+ * Per-position labels that the dataset gives (DataSplit.positionLabels): every labelled position
+ * is a classification over the logits' last axis — the 'reverse' task. Same loss as masked-LM
+ * (the mean over labelled positions); the accuracy is per token.
+ */
+export const sequenceLabelling: Objective = {
+  loss: 'masked-lm',
+  batch(split, indices) {
+    if (!split.positionLabels) throw new GlassboxError('bad-option', 'the sequence objective needs a dataset with per-position labels');
+    return { input: split.inputs(indices), labels: split.positionLabels(indices) };
+  },
+  score: positionScore,
+};
+
+/** Correct argmax predictions over the positions whose label is not IGNORE_INDEX. */
+function positionScore(logits: Tensor, labels: Tensor): { correct: number; count: number } {
+  const vocab = logits.shape[2]!;
+  const data = logits.data as Float32Array;
+  const truth = labels.data as BigInt64Array;
+  let correct = 0;
+  let count = 0;
+  for (let p = 0; p < truth.length; p++) {
+    if (Number(truth[p]) === IGNORE_INDEX) continue;
+    count++;
+    if (argmax(data, p * vocab, vocab) === Number(truth[p])) correct++;
+  }
+  return { correct, count };
 }
 
 function argmax(data: Float32Array, offset: number, n: number): number {

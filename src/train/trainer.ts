@@ -7,7 +7,7 @@ import type { Dim } from '../onnx/ir/value.js';
 import type { RuntimeOptions } from '../runtime/options.js';
 import type { Session } from '../runtime/session.js';
 import { createEvalSession, createTrainingSession } from './graph.js';
-import { classification, crossEntropyTotal, evaluationRandom, maskedLanguageModel, type Objective } from './objectives.js';
+import { classification, crossEntropyTotal, evaluationRandom, maskedLanguageModel, sequenceLabelling, type Objective } from './objectives.js';
 import { clipGradients, createOptimizer, learningRate, type ClipConfig, type OptimizerConfig, type ScheduleConfig } from './optim/index.js';
 import type { CheckpointSink, Dataset, DataSplit, Metrics, Recipe, TrainerState } from './types.js';
 
@@ -30,10 +30,12 @@ export interface TrainOptions {
   /** Evaluate and checkpoint at the end of every epoch too (default true). */
   checkpointEpochs?: boolean;
   /**
-   * 'classification' (default): one label per example. 'masked-lm': BERT-style pretraining of
-   * the 'mlm' recipe on the dataset's texts (labels are ignored).
+   * 'classification': one label per example. 'masked-lm': BERT-style pretraining of the 'mlm'
+   * recipe on the dataset's texts (labels are ignored). 'sequence': the dataset's per-position
+   * labels (DataSplit.positionLabels, e.g. 'reverse') with a per-position recipe ('mlm').
+   * Default: 'sequence' for a dataset with per-position labels, else 'classification'.
    */
-  objective?: 'classification' | 'masked-lm';
+  objective?: 'classification' | 'masked-lm' | 'sequence';
   /** Start from these weights where names and shapes match (fine-tuning a pretrained encoder). */
   initFrom?: ReadonlyMap<string, Tensor>;
   /** More settings to record in the run's config (the CLI records its checkpoint schedule). */
@@ -101,8 +103,8 @@ export async function train(options: TrainOptions, sink: CheckpointSink): Promis
     }
   }
   if (options.initFrom && initialised === 0) throw new GlassboxError('bad-option', 'none of the given initial weights matches a weight of this recipe (names and shapes)');
-  const objective = options.objective === 'masked-lm' ? maskedLanguageModel(dataset.vocabulary?.length ?? 0) : classification;
-  if (options.objective === 'masked-lm' && !dataset.vocabulary) throw new GlassboxError('bad-option', `masked-LM training needs a text dataset; "${dataset.name}" has no vocabulary`);
+  const objectiveName = options.objective ?? (dataset.train.positionLabels ? 'sequence' : 'classification');
+  const objective = chooseObjective(objectiveName, dataset, evalGraph);
   const optimizer = createOptimizer(options.optimizer);
   const runtime = options.runtime ?? { deterministic: true };
   const training = await createTrainingSession(trainGraph, objective.loss, runtime);
@@ -120,7 +122,9 @@ export async function train(options: TrainOptions, sink: CheckpointSink): Promis
   const runConfig = {
     recipe: recipe.name, recipeConfig: config, dataset: dataset.name, seed, epochs: options.epochs, batchSize: options.batchSize,
     optimizer: options.optimizer, schedule: options.schedule ?? { type: 'constant' }, warmup: options.warmup ?? 0, clip: options.clip ?? null,
-    randomLabels: options.randomLabels ?? 0, trainSize: trainSplit.size, testSize: testSplit.size, objective: objective.loss,
+    randomLabels: options.randomLabels ?? 0, trainSize: trainSplit.size, testSize: testSplit.size,
+    // Runs recorded before 'sequence' existed say 'classification' or 'masked-lm', the loss's name.
+    objective: objectiveName === 'sequence' ? 'sequence' : objective.loss,
     initialisedWeights: options.initFrom ? initialised : 0, ...options.extraConfig,
   };
 
@@ -229,7 +233,27 @@ function shapeOf(graph: { model: { graph: { initializers: Map<string, { dims: un
 
 function limit(split: DataSplit, n: number | undefined): DataSplit {
   if (n === undefined || n >= split.size) return split;
-  return { size: n, labels: split.labels.subarray(0, n), inputs: (indices) => split.inputs(indices), ...(split.texts ? { texts: split.texts.slice(0, n) } : {}) };
+  return {
+    size: n, labels: split.labels.subarray(0, n), inputs: (indices) => split.inputs(indices),
+    ...(split.texts ? { texts: split.texts.slice(0, n) } : {}),
+    ...(split.positionLabels ? { positionLabels: (indices: readonly number[]) => split.positionLabels!(indices) } : {}),
+  };
+}
+
+/** The objective by name, checked against the dataset and the recipe's logits. */
+function chooseObjective(name: NonNullable<TrainOptions['objective']>, dataset: Dataset, graph: { model: { graph: { outputs: readonly { name: string; shape?: readonly unknown[] }[] } } }): Objective {
+  const perPosition = graph.model.graph.outputs.find((o) => o.name === 'logits')?.shape?.length === 3;
+  if (name === 'masked-lm') {
+    if (!dataset.vocabulary) throw new GlassboxError('bad-option', `masked-LM training needs a text dataset; "${dataset.name}" has no vocabulary`);
+    return maskedLanguageModel(dataset.vocabulary.length);
+  }
+  if (name === 'sequence') {
+    if (!dataset.train.positionLabels) throw new GlassboxError('bad-option', `the sequence objective needs per-position labels; dataset "${dataset.name}" has one label per example`);
+    if (!perPosition) throw new GlassboxError('bad-option', `dataset "${dataset.name}" labels every position; train it with a recipe that predicts per position (mlm), not one whose logits are [batch, classes]`);
+    return sequenceLabelling;
+  }
+  if (perPosition) throw new GlassboxError('bad-option', 'this recipe predicts per position (logits [batch, seq, vocabulary]): pretrain it with the masked-LM objective, or train it on a dataset with per-position labels');
+  return classification;
 }
 
 /** Replaces a fixed random subset of labels by uniformly random classes (same for every epoch). */

@@ -22,6 +22,12 @@ export interface DataSplit {
   labels: Int32Array;
   /** For text: the original sentence of each example (for reports and attribution). */
   texts?: readonly string[];
+  /**
+   * Per-position labels, int64 [indices, seq] with IGNORE_INDEX (−100) where nothing is
+   * predicted (padding), for datasets whose every position is a classification (the 'reverse'
+   * task). A dataset that has them trains with the 'sequence' objective.
+   */
+  positionLabels?(indices: readonly number[]): Tensor;
 }
 
 export interface Dataset {

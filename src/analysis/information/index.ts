@@ -15,3 +15,8 @@ export type {
   NormalizerSource,
 } from './types.js';
 export { ranks, spearman } from './compare.js';
+export { measureText, measureTensor, type MeasureRequest, type TextRequest } from './request.js';
+export { chooseLayers, DEFAULT_MAX_LAYERS, type LayerChoice } from './layers.js';
+export { exposePositions, positionName } from './positions.js';
+export { keptAuc, keptGap, adjacentCorrelation, neighbourEffect, meanError, pearson } from './profile.js';
+export * from './report/index.js';

@@ -120,7 +120,7 @@ function optionsFrom(flags: TrainFlags, seed: number, store: RunStore): Omit<Tra
     recipe: recipe as TrainOptions['recipe'], recipeConfig, dataset, seed, epochs: flags.epochs, batchSize: flags.batchSize, optimizer, schedule,
     warmup: flags.warmup, checkpoints: flags.checkpoints, checkpointAt: (step) => checkpoints.includes(step),
     extraConfig: { checkpoints: flags.checkpoints, ...(flags.vocabFrom ? { vocabFrom: flags.vocabFrom } : {}), ...(flags.init ? { init: flags.init } : {}) },
-    ...(recipe.name === 'mlm' ? { objective: 'masked-lm' as const } : {}),
+    ...(recipe.name === 'mlm' && !dataset.train.positionLabels ? { objective: 'masked-lm' as const } : {}),
     ...(initFrom ? { initFrom } : {}),
     ...(flags.clipNorm || flags.clipValue ? { clip: { ...(flags.clipNorm ? { norm: flags.clipNorm } : {}), ...(flags.clipValue ? { value: flags.clipValue } : {}) } } : {}),
     ...(flags.randomLabels !== undefined ? { randomLabels: flags.randomLabels } : {}),

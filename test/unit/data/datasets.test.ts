@@ -32,7 +32,7 @@ function checkSizes(d: Dataset): void {
 describe('the registry', () => {
   it('lists every dataset with its kind, classes, sizes and availability', () => {
     const list = listDatasets();
-    expect(list.map((d) => d.name)).toEqual(['mnist', 'fashion-mnist', 'sentiment', 'sentiment-imdb', 'sentiment-yelp', 'sentiment-amazon', 'brown-genre']);
+    expect(list.map((d) => d.name)).toEqual(['mnist', 'fashion-mnist', 'sentiment', 'sentiment-imdb', 'sentiment-yelp', 'sentiment-amazon', 'reverse', 'brown-genre']);
     for (const d of list) {
       expect(d.description.length).toBeGreaterThan(10);
       expect(d.available || typeof d.reason === 'string').toBe(true);

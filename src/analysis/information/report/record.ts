@@ -1,0 +1,79 @@
+/**
+ * One measured sentence as the reports, the JSON output and the run store keep it. The fields
+ * `tokens` and `layers[].{name, sigma, entropy}` are the dashboard's contract for stored
+ * analyses of kind 'information' (src/server/api-types.ts); the rest is added for reports.
+ */
+import type { TextInformation } from '../text.js';
+import type { InformationResult } from '../types.js';
+
+export interface InformationLayerRecord {
+  name: string;
+  /** σ per token (large: the layer has forgotten the token). */
+  sigma: number[];
+  /** H per token, (D/2)·log(2πe) + D·log σ. */
+  entropy: number[];
+  /** Mean over the tokens of log(σ / scale): 0 is the largest σ the measure allows. */
+  meanLogSigma: number;
+  /** Mean entropy over the tokens. */
+  meanEntropy: number;
+  steps: number;
+  stopped: 'plateau' | 'steps';
+  normalizer: string;
+}
+
+export interface InformationRecord {
+  /** The model: a run's `<id>:<step>` or a file. */
+  model: string;
+  text: string;
+  tokens: string[];
+  wordIds: (number | null)[];
+  /** The tensor noise was added to. */
+  embedding: string;
+  /** The largest σ (σ_i = scale · sigmoid(r_i)). */
+  scale: number;
+  lambda: number;
+  noiseSamples: number;
+  layers: InformationLayerRecord[];
+  /** Seconds of optimisation. */
+  seconds: number;
+}
+
+/** What the units were: a text's tokens, or the positions of a tensor given as input. */
+export type RecordSubject = Pick<TextInformation, 'text' | 'tokens' | 'wordIds' | 'embedding'>;
+
+/**
+ * The record of a measure (σ at full precision; JSON readers round as they like). A text
+ * measure (TextInformation) describes itself; for another input, say what its units were.
+ */
+export function informationRecord(model: string, result: InformationResult, subject: RecordSubject = result as TextInformation): InformationRecord {
+  return {
+    model,
+    text: subject.text,
+    tokens: subject.tokens,
+    wordIds: subject.wordIds,
+    embedding: subject.embedding,
+    scale: result.scale,
+    lambda: result.lambda,
+    noiseSamples: result.noiseSamples,
+    layers: result.layers.map((l) => ({
+      name: l.layer,
+      sigma: l.sigma,
+      entropy: l.entropy,
+      meanLogSigma: mean(l.sigma.map((s) => Math.log(s / result.scale))),
+      meanEntropy: mean(l.entropy),
+      steps: l.steps,
+      stopped: l.stopped,
+      normalizer: l.normalizer,
+    })),
+    seconds: result.seconds,
+  };
+}
+
+/** log(σ / scale) of every token of a layer: the quantity the pictures colour (≤ 0). */
+export function relativeLogSigma(record: Pick<InformationRecord, 'scale'>, layer: Pick<InformationLayerRecord, 'sigma'>): number[] {
+  return layer.sigma.map((s) => Math.log(s / record.scale));
+}
+
+export function mean(values: readonly number[]): number {
+  return values.length === 0 ? NaN : values.reduce((a, b) => a + b, 0) / values.length;
+}

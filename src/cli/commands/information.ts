@@ -1,0 +1,190 @@
+import { existsSync } from 'node:fs';
+import { InvalidArgumentError, type Command } from 'commander';
+import { informationHtml, informationPng, informationTable, type InformationRecord } from '../../analysis/information/report/index.js';
+import { measureTensor, measureText, type MeasureRequest } from '../../analysis/information/request.js';
+import { HfTokenizer } from '../../attribution/text/hf-tokenizer.js';
+import type { TextTokenizer } from '../../attribution/text/tokenizer.js';
+import { WordVocabularyTokenizer } from '../../attribution/text/word-vocabulary.js';
+import { resolveModel, type ModelRef } from '../../explain/model-ref.js';
+import { writeFileAtomic } from '../../onnx/io.js';
+import { feedsFromArgs } from '../../runtime/feed-files.js';
+import { parseCheckpointRef, RunStore } from '../../store/index.js';
+import type { Dataset } from '../../train/types.js';
+import { GlassboxError } from '../../util/errors.js';
+import type { CliIO } from '../context.js';
+import { writeJson } from '../output.js';
+import { progressBar } from '../progress.js';
+import { integerOption, runtimeFlags, type RuntimeFlags } from './shared.js';
+import { STORE_OPTION } from './runs.js';
+
+interface Flags extends RuntimeFlags {
+  text?: string;
+  input?: string[];
+  example?: number;
+  layers: string;
+  compare?: string[];
+  tokenizer?: string;
+  embedding?: string;
+  samples: number;
+  steps?: number;
+  noiseSamples?: number;
+  seed?: number;
+  lambda?: number;
+  log?: boolean;
+  json?: string | boolean;
+  html?: string;
+  png?: string;
+  store: string;
+  save?: boolean;
+}
+
+/** Sentences of the run's dataset for s when --samples is not given (the reference samples from its data too). */
+const DEFAULT_SAMPLES = 100;
+
+export function registerInformation(program: Command, io: CliIO): void {
+  const cmd = program
+    .command('information')
+    .description('how much of each word every layer keeps: the per-word information of Guan et al. (ICML 2019)')
+    .argument('[model]', 'an ONNX model file, or a run from the store: <run>[:<step>|:latest]')
+    .option('--text <sentence>', 'the sentence to measure (with --tokenizer, or a run from the store)')
+    .option('-i, --input <spec...>', 'tensors as [name=]file.json: the model\'s input when it already is the embedding tensor [1, seq, D] (noise per position), or token ids')
+    .option('--example <i>', 'the sentence of test example i of the run\'s dataset', integerOption('--example', 0))
+    .option('-l, --layers <names>', '"all" (the named layers of models trained here; otherwise block outputs, at most 12), or tensor names separated by commas', 'all')
+    .option('--compare <runs>', 'more models for the same sentence, separated by commas: figures side by side', modelList)
+    .option('--tokenizer <file>', 'a Hugging Face tokenizer.json for --text')
+    .option('--embedding <tensor>', 'the tensor noise is added to, when the embedding output cannot be found (or another is wanted)')
+    .option('--samples <n>', `sentences from the run's dataset for the feature scale s (default ${DEFAULT_SAMPLES}; 0: s from the sentence itself)`, integerOption('--samples', 0), DEFAULT_SAMPLES)
+    .option('--steps <n>', 'Adam steps at most (default 5000, the reference\'s; early stopping ends sooner)', integerOption('--steps', 1))
+    .option('--noise-samples <k>', 'noise draws per step, in one batched run (default 4)', integerOption('--noise-samples', 1))
+    .option('--seed <n>', 'seed of the initial σ and the noise (default 0)', integerOption('--seed', 0))
+    .option('--lambda <x>', 'weight of the entropy term (default 0.1)', nonNegative)
+    .option('--log', 'print log(σ / scale) in the terminal instead of σ / scale')
+    .option('--json [file]', 'the measured σ and entropies per token and layer, to stdout or a file')
+    .option('--html <file>', 'a self-contained page: words × layers heatmap (values on hover) and mean curve per layer')
+    .option('--png <file>', 'the same figure as a PNG')
+    .option('--save', 'store the result as an analysis of the checkpoint, for the dashboard (the default for runs from the store)')
+    .option('--no-save', 'do not store the result')
+    .option(...STORE_OPTION);
+  runtimeFlags(cmd);
+  cmd.addHelpText('after', `
+σ of a word is the largest Gaussian noise its embedding can take while a layer's features barely
+change: large σ, the layer has forgotten the word. The terminal shows σ / scale per word and layer
+(scale is the largest σ allowed) and each layer's mean.
+
+Examples:
+  glassbox information sentiment-run --text "the food was terrible" --layers all
+  glassbox information sentiment-run:latest --example 3 --html info.html --png info.png
+  glassbox information transformer-run --compare lstm-run,textcnn-run --text "a quietly devastating film" --png compare.png
+  glassbox information encoder.onnx --input embeddings=x.json --layers /blocks.0/Add_1_output_0,/blocks.1/Add_1_output_0
+  glassbox information bert.onnx --tokenizer tokenizer.json --text "..." --embedding /embeddings/Add_1_output_0`);
+  cmd.action(async (model: string | undefined, flags: Flags) => {
+    const refs = [...(model !== undefined ? [model] : []), ...(flags.compare ?? [])];
+    if (refs.length === 0) throw new GlassboxError('bad-option', 'name a model: glassbox information <model.onnx | run[:step]> (--text "..." | --input x.json | --example i)');
+    const given = [flags.text !== undefined && '--text', flags.input && '--input', flags.example !== undefined && '--example'].filter(Boolean);
+    if (given.length !== 1) throw new GlassboxError('bad-option', given.length ? `give one input, not ${given.join(' and ')}` : 'say what to measure: --text "...", --input [name=]x.json, or --example <i> (a run\'s test sentence)');
+    if (flags.save && flags.input) throw new GlassboxError('bad-option', '--save stores the information of a sentence; with --input there is none (use --json)');
+    const models = refs.map((ref) => ({ ref, stored: isStoreRef(ref) ? ref : undefined, model: resolveModel(ref, flags.store) }));
+    const fileGiven = models.find((m) => !m.stored);
+    if (flags.save && fileGiven) throw new GlassboxError('bad-option', `--save keeps results with a run of the store; ${fileGiven.ref} is a file`);
+    const sentence = flags.input ? undefined : flags.text ?? exampleSentence(models[0]!.model, flags.example!);
+
+    const records: InformationRecord[] = [];
+    for (const m of models) {
+      const request = requestFor(io, m.model.label, flags);
+      records.push(sentence === undefined
+        ? await measureTensor(m.model.model, feedsFromArgs(flags.input!, m.model.model.graph.feedInputs), m.model.label, { ...request, source: flags.input!.join(' ') })
+        : await measureText(m.model.model, await tokenizerFor(m.model, flags.tokenizer), m.model.label, sentence, { ...request, samples: samplesFor(m.model, flags.samples) }));
+      request.done();
+    }
+
+    const titles = models.map((m) => title(m.model));
+    if (flags.html) writeFileAtomic(flags.html, informationHtml(records, { titles }));
+    if (flags.png) writeFileAtomic(flags.png, await informationPng(records, { titles }));
+    if (flags.json !== undefined) writeJson(io, flags.json, records.length === 1 ? records[0] : { text: records[0]!.text, models: records });
+    if (flags.json === undefined || (flags.json !== true && flags.json !== '-')) {
+      io.stdout(`${records.map((r) => informationTable(r, { log: flags.log ?? false })).join('\n\n')}\n`);
+    }
+    if (sentence !== undefined && flags.save !== false) {
+      for (const [i, m] of models.entries()) if (m.stored) save(io, flags.store, m.model.label, records[i]!);
+    }
+    for (const [flag, path] of [['html', flags.html], ['png', flags.png], ['json', typeof flags.json === 'string' && flags.json !== '-' ? flags.json : undefined]] as const) {
+      if (path) io.stderr(`wrote ${path} (${flag})\n`);
+    }
+  });
+}
+
+/** A reference resolveModel looks up in the store (what is not a file). */
+function isStoreRef(ref: string): boolean {
+  return !existsSync(ref) && !ref.endsWith('.onnx');
+}
+
+function requestFor(io: CliIO, label: string, flags: Flags): MeasureRequest & { done(): void } {
+  let bar: ReturnType<typeof progressBar> | undefined;
+  return {
+    layers: flags.layers,
+    ...(flags.embedding !== undefined ? { embedding: flags.embedding } : {}),
+    ...(flags.steps !== undefined ? { steps: flags.steps } : {}),
+    ...(flags.noiseSamples !== undefined ? { noiseSamples: flags.noiseSamples } : {}),
+    ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+    ...(flags.lambda !== undefined ? { lambda: flags.lambda } : {}),
+    runtime: { ...(flags.threads !== undefined ? { threads: flags.threads } : {}), ...(flags.deterministic ? { deterministic: true } : {}) },
+    onNote: (note) => io.stderr(`${label}: ${note}\n`),
+    // Steps are a ceiling: early stopping usually ends far sooner, and the bar then jumps to the end.
+    onProgress: (p) => {
+      bar ??= progressBar(io, p.steps, `information ${label}`);
+      bar.update(p.step, { layers: `${p.active}/${p.layers.length} still optimising` });
+    },
+    done: () => bar?.stop(),
+  };
+}
+
+async function tokenizerFor(ref: ModelRef, file: string | undefined): Promise<TextTokenizer> {
+  if (file) return HfTokenizer.fromFile(file);
+  if (ref.dataset?.kind === 'tokens') return WordVocabularyTokenizer.fromDataset(ref.dataset);
+  throw new GlassboxError('bad-option', `a sentence needs ${ref.label}'s tokenizer: give --tokenizer <tokenizer.json>, or a run from the store (its vocabulary comes with it)`);
+}
+
+function exampleSentence(ref: ModelRef, i: number): string {
+  const dataset = ref.dataset;
+  if (!dataset) throw new GlassboxError('bad-option', `--example picks a test sentence of a run's dataset; ${ref.label} is a file (give --text or --input)`);
+  const texts = dataset.test.texts;
+  if (dataset.kind !== 'tokens' || !texts) throw new GlassboxError('bad-option', `--example needs a text dataset; ${dataset.name} holds ${dataset.kind} (give --input)`);
+  if (i >= texts.length) throw new GlassboxError('bad-option', `--example ${i} is out of range: ${dataset.name}'s test split has ${texts.length} examples (0..${texts.length - 1})`);
+  return texts[i]!;
+}
+
+/** n training sentences spread evenly over the split (its order may group sources or classes). */
+function samplesFor(ref: ModelRef, n: number): string[] {
+  const texts = ref.dataset?.train.texts;
+  if (!texts || n === 0) return [];
+  const count = Math.min(n, texts.length);
+  return Array.from({ length: count }, (_, k) => texts[Math.floor((k * texts.length) / count)]!);
+}
+
+function title(ref: ModelRef): string {
+  const dataset: Dataset | undefined = ref.dataset;
+  return dataset ? `${ref.label} (${dataset.name})` : ref.label;
+}
+
+function save(io: CliIO, storeDir: string, label: string, record: InformationRecord): void {
+  const { run, step } = parseCheckpointRef(label);
+  const store = RunStore.open(storeDir, { create: false });
+  try {
+    store.putAnalysis({ run, step: step === 'latest' ? undefined : step, kind: 'information', params: { text: record.text }, result: record });
+  } finally {
+    store.close();
+  }
+  io.stderr(`saved to ${storeDir}: run ${run}, step ${step} (glassbox serve shows it)\n`);
+}
+
+function modelList(value: string): string[] {
+  const names = value.split(',').map((n) => n.trim()).filter(Boolean);
+  if (names.length === 0) throw new InvalidArgumentError('name at least one run or model file');
+  return names;
+}
+
+function nonNegative(value: string): number {
+  const n = Number(value);
+  if (!(Number.isFinite(n) && n >= 0)) throw new InvalidArgumentError(`--lambda must be a number ≥ 0, got "${value}"`);
+  return n;
+}
