@@ -43,7 +43,7 @@ try {
   if (text) {
     await page.goto(`${server.url}#/runs/${encodeURIComponent(text.id)}`);
     await page.getByTestId('information-heatmap').waitFor({ timeout: 30_000 });
-    await page.getByLabel('Sentence').fill(SENTENCE);
+    await page.getByRole('textbox', { name: 'Sentence' }).fill(SENTENCE);
     await page.getByRole('button', { name: /^Explain at step/ }).click();
     await page.getByTestId('token-heatmap').waitFor({ timeout: 60_000 });
     await shot('text');
