@@ -11,6 +11,7 @@ const BENCHES: Record<string, () => Promise<string[]>> = {
   'ig-work': () => benchIgWork(50),
   ig: async () => (await import('./ig.js')).benchIg(),
   information: async () => (await import('./information.js')).benchInformation(),
+  train: async () => (await import('./train.js')).benchTrain(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

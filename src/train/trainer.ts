@@ -3,9 +3,9 @@ import { Random } from '../util/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { encodeModel } from '../onnx/io.js';
 import { readWeights } from '../onnx/edit/weights.js';
-import type { Dim } from '../onnx/ir/value.js';
 import type { RuntimeOptions } from '../runtime/options.js';
 import type { Session } from '../runtime/session.js';
+import { DropoutMasks } from './dropout-masks.js';
 import { createEvalSession, createTrainingSession } from './graph.js';
 import { classification, crossEntropyTotal, evaluationRandom, maskedLanguageModel, sequenceLabelling, type Objective } from './objectives.js';
 import { clipGradients, createOptimizer, learningRate, type ClipConfig, type OptimizerConfig, type ScheduleConfig } from './optim/index.js';
@@ -118,6 +118,7 @@ export async function train(options: TrainOptions, sink: CheckpointSink): Promis
   const stepsPerEpoch = Math.max(1, trainSplit.size % options.batchSize === 1 ? Math.floor(trainSplit.size / options.batchSize) : Math.ceil(trainSplit.size / options.batchSize));
   const totalSteps = stepsPerEpoch * options.epochs;
   const masks = new Random(seed * 7919 + 17);
+  const dropout = new DropoutMasks(trainGraph.masks, masks);
   const tokenMasks = new Random(seed * 6151 + 29);
   const runConfig = {
     recipe: recipe.name, recipeConfig: config, dataset: dataset.name, seed, epochs: options.epochs, batchSize: options.batchSize,
@@ -167,9 +168,13 @@ export async function train(options: TrainOptions, sink: CheckpointSink): Promis
         const data = objective.batch(trainSplit, indices, labels, tokenMasks);
         const feeds: Record<string, Tensor> = { [trainInputName(trainGraph)]: data.input, labels: data.labels };
         for (const [name, w] of weights) if (trainGraph.parameters.includes(name)) feeds[name] = Tensor.float32(shapeOf(trainGraph, name), w);
-        const sizes = { batch: indices.length, seq: dataset.kind === 'tokens' ? dataset.shape[0]! : 1 };
-        for (const mask of trainGraph.masks) feeds[mask.name] = dropoutMask(mask.shape, mask.keep, sizes, masks);
-        const { outputs, gradients } = await training.gradients.run(feeds);
+        const seq = dataset.kind === 'tokens' ? dataset.shape[0]! : 1;
+        // The next step's batch: this epoch's next one, or the next epoch's first.
+        const upcoming = batch + 2 < stepsPerEpoch ? options.batchSize : batch + 2 === stepsPerEpoch ? trainSplit.size - (batch + 1) * options.batchSize : Math.min(options.batchSize, trainSplit.size);
+        Object.assign(feeds, await dropout.take({ batch: indices.length, seq }, { batch: upcoming, seq }));
+        checkFinite(data.input, position.step + 1);
+        // Weights and masks are ours; the batch was checked just above. The loss check below catches divergence.
+        const { outputs, gradients } = await training.gradients.run(feeds, {}, { allowNaN: true });
         const loss = (outputs[training.lossName]!.data as Float32Array)[0]!;
         if (!Number.isFinite(loss)) throw new GlassboxError('diverged', `training diverged at step ${position.step + 1}: the loss is ${loss}; lower the learning rate or clip gradients`);
         const grads = new Map(trainGraph.parameters.map((p) => [p, gradients[p]!.data as Float32Array]));
@@ -210,6 +215,7 @@ export async function train(options: TrainOptions, sink: CheckpointSink): Promis
     await sink.finishRun(runId, 'failed', error instanceof Error ? error.message : String(error));
     throw error;
   } finally {
+    await dropout.close();
     await training.gradients.release();
     await evaluation.release();
   }
@@ -268,17 +274,13 @@ function corruptLabels(labels: Int32Array, classes: number, fraction: number, se
 }
 
 /** A dropout mask: 1/keep where kept, 0 where dropped, with 'batch'/'seq' dims resolved. */
-function dropoutMask(shape: readonly Dim[], keep: number, sizes: Record<string, number>, random: Random): Tensor {
-  const dims = shape.map((d) => {
-    if (typeof d === 'number') return d;
-    const value = d === null ? undefined : sizes[d];
-    if (value === undefined) throw new GlassboxError('internal', `cannot size a dropout mask with dimension ${String(d)}`);
-    return value;
-  });
-  const t = Tensor.float32(dims);
-  const data = t.data as Float32Array;
-  for (let i = 0; i < data.length; i++) data[i] = random.next() < keep ? 1 / keep : 0;
-  return t;
+/** NaN or ±Inf in a batch: a one-line error naming the step, before it poisons the weights. */
+function checkFinite(input: Tensor, step: number): void {
+  if (input.dtype !== 'float32') return;
+  const data = input.data as Float32Array;
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i]!)) throw new GlassboxError('bad-input', `the training batch of step ${step} contains ${data[i]} (at flat index ${i}): clean the dataset`);
+  }
 }
 
 /** Test loss and accuracy with the current weights (eval form: running statistics, no dropout). */

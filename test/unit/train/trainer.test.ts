@@ -39,6 +39,16 @@ describe('trainer', () => {
     expect(result.final.trainAccuracy!).toBeGreaterThan(0.95);
   });
 
+  it('stops with a one-line error naming the step when a batch holds NaN', async () => {
+    const dataset = blobs();
+    const poisoned = { ...dataset, train: { ...dataset.train, inputs: (indices: readonly number[]) => {
+      const x = dataset.train.inputs(indices);
+      (x.data as Float32Array)[3] = NaN;
+      return x;
+    } } };
+    await expect(train({ ...base, dataset: poisoned }, new MemorySink())).rejects.toThrow(/^the training batch of step 1 contains NaN \(at flat index 3\): clean the dataset$/);
+  });
+
   it('stops with a one-line error when the loss diverges', async () => {
     await expect(train({ ...base, optimizer: { type: 'sgd', lr: 1e30 } }, new MemorySink())).rejects.toThrow(/^training diverged at step \d+: the loss is (NaN|Infinity)/);
   });
