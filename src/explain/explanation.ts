@@ -61,6 +61,8 @@ export function summaryLines(e: Explanation): string[] {
   }
   if (target !== undefined) lines.push(`explaining: ${target}`);
   if (e.subject.label !== undefined) lines.push(`label: ${classes?.[e.subject.label] ?? e.subject.label}`);
+  const unknown = e.subject.text?.encoded.unknown ?? [];
+  if (unknown.length) lines.push(`not in the model's vocabulary, read as the unknown token: ${unknown.join(', ')}`);
   return lines;
 }
 
@@ -100,6 +102,7 @@ function resultJson(e: Explanation, r: MethodResult): Record<string, unknown> {
     ...(e.subject.label !== undefined ? { label: e.subject.label } : {}),
     attribution: tensorToJson(r.attributions),
     ...(r.delta ? { delta: Array.from(r.delta) } : {}),
+    ...(e.subject.text?.encoded.unknown.length ? { unknownWords: e.subject.text.encoded.unknown } : {}),
     ...(view ? { tokens: view.row.tokens.map((token, i) => ({ token, value: view.row.values[i], word: view.row.wordIds?.[i] ?? null })), words: view.words.map(({ word, value }) => ({ word, value })) } : {}),
     seconds: r.seconds,
   };

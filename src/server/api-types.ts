@@ -151,6 +151,8 @@ export interface MethodExplanation {
   delta?: number[];
   tokens?: { token: string; value: number; word: number | null }[];
   words?: { word: string; value: number }[];
+  /** Words of a text outside the model's vocabulary, read as its unknown token. */
+  unknownWords?: string[];
   seconds: number;
 }
 

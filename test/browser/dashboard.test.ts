@@ -68,7 +68,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
   });
 
   it('explains a sentence: one heatmap row per method, red toward the target, blue against', async () => {
-    await page.getByLabel('Sentence').fill(SENTENCE);
+    await page.getByRole('textbox', { name: 'Sentence' }).fill(SENTENCE);
     await page.getByRole('button', { name: /^Explain at step/ }).click();
     const heatmap = page.getByTestId('token-heatmap');
     await heatmap.waitFor();
@@ -110,6 +110,12 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
     await expect.poll(() => page.getByTestId('explanation').getAttribute('data-step'), { timeout: 15_000 }).toBe(String(third));
     await page.keyboard.press('End');
     await expect.poll(() => page.getByTestId('explanation').getAttribute('data-step'), { timeout: 15_000 }).toBe(String(fx.textSteps.at(-1)));
+  });
+
+  it('says which words of a sentence the model cannot read', async () => {
+    await page.getByRole('textbox', { name: 'Sentence' }).fill('a zorblaxian film');
+    await page.getByRole('button', { name: /^Explain at step/ }).click();
+    await expect.poll(() => page.getByTestId('unknown-words').innerText(), { timeout: 15_000 }).toBe("Not in the model's vocabulary, read as the unknown token: zorblaxian");
   });
 
   it('explains a test example', async () => {

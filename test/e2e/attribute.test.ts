@@ -152,13 +152,15 @@ describe('glassbox attribute on a text model from the run store', () => {
     expect(page).toMatch(/Integrated Gradients[\s\S]*Occlusion/);
   });
 
-  it('writes the JSON file atomically beside the terminal output', async () => {
+  it('writes the JSON file atomically beside the terminal output, and names words the model never saw', async () => {
     const file = join(dir, 'out.json');
-    const r = await cli('attribute', `${run}:latest`, '--store', store, '-m', 'saliency', '--text', 'great film', '--json', file, '--no-color');
+    const r = await cli('attribute', `${run}:latest`, '--store', store, '-m', 'saliency', '--text', 'great zorblaxian film', '--json', file, '--no-color');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Saliency/);
-    const out = JSON.parse(readFileSync(file, 'utf8')) as { tokens: unknown[] };
-    expect(out.tokens).toHaveLength(2);
+    expect(r.stdout).toMatch(/^not in the model's vocabulary, read as the unknown token: zorblaxian$/m);
+    const out = JSON.parse(readFileSync(file, 'utf8')) as { tokens: unknown[]; unknownWords: string[] };
+    expect(out.tokens).toHaveLength(3);
+    expect(out.unknownWords).toEqual(['zorblaxian']);
   });
 
   it('one-line errors for text-specific mistakes', async () => {

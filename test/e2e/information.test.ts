@@ -70,8 +70,9 @@ describe('glassbox information on runs from the store', () => {
   });
 
   it('prints a words × layers table with the mean per layer; --no-save stores nothing', async () => {
-    const r = await cli('information', `${lstm}:latest`, '--store', store, '--text', 'great film', '--layers', 'layer1,pooled', ...FAST, '--no-save', '--log');
+    const r = await cli('information', `${lstm}:latest`, '--store', store, '--text', 'great zorblaxian film', '--layers', 'layer1,pooled', ...FAST, '--no-save', '--log');
     expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/: not in the vocabulary, read as the unknown token: zorblaxian\n/);
     const lines = r.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/log\(σ \/ scale\)/);
     expect(lines[1]).toMatch(/^\s+word\s+layer1\s+pooled$/);

@@ -44,6 +44,8 @@ export interface TextInformation extends InformationResult {
   wordIds: (number | null)[];
   /** The tensor noise was added to. */
   embedding: string;
+  /** Words of the text outside the tokenizer's vocabulary, read as its unknown token. */
+  unknownWords: string[];
 }
 
 export async function informationForText(source: TextModel | { model: Model; tokenizer: TextTokenizer }, sentence: string, options: TextInformationOptions): Promise<TextInformation> {
@@ -75,7 +77,7 @@ export async function informationForText(source: TextModel | { model: Model; tok
         units: unitsPerPosition(input.embeddings.shape, encoded.length),
       });
       const { tokens, wordIds } = encoded.encoding;
-      return { ...result, text: sentence, tokens: tokens.slice(0, encoded.length), wordIds: wordIds.slice(0, encoded.length), embedding: text.embedding };
+      return { ...result, text: sentence, tokens: tokens.slice(0, encoded.length), wordIds: wordIds.slice(0, encoded.length), embedding: text.embedding, unknownWords: encoded.unknown };
     } finally {
       await measure.release();
     }

@@ -19,7 +19,7 @@ import { GlassboxError } from '../../util/errors.js';
 import { Explainable } from '../explainable.js';
 import { findEmbeddingCut, type EmbeddingCut } from './embedding-cut.js';
 import { mergeWords, normalizeL2, tokenSums, type WordAttribution } from './merge.js';
-import type { TextEncoding, TextTokenizer } from './tokenizer.js';
+import { unknownWords, type TextEncoding, type TextTokenizer } from './tokenizer.js';
 
 export interface TextModelOptions {
   tokenizer: TextTokenizer;
@@ -54,6 +54,8 @@ export interface EncodedText {
   extra: Feeds;
   /** Every input of the whole model for this text. */
   feeds: Feeds;
+  /** Words of the text outside the tokenizer's vocabulary, read as its unknown token. */
+  unknown: string[];
 }
 
 /** The baseline token: the tokenizer's PAD or MASK, or an id. */
@@ -122,7 +124,7 @@ export class TextModel {
     const ids = Tensor.int64([1, seq], [...encoding.ids, ...new Array<number>(seq - length).fill(padId)]);
     const feeds = this.feedsFor(ids, Array.from({ length: seq }, (_, p) => p < length));
     const embeddings = await this.explainable.inputFrom(feeds);
-    return { text, encoding, length, ids, embeddings, extra: this.extraFrom(feeds), feeds };
+    return { text, encoding, length, ids, embeddings, extra: this.extraFrom(feeds), feeds, unknown: unknownWords(text, encoding, this.tokenizer) };
   }
 
   /**

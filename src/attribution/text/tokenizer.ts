@@ -61,3 +61,21 @@ export interface TextTokenizer {
   /** The token for an id, or undefined. */
   idToToken(id: number): string | undefined;
 }
+
+/**
+ * The words of `text` the tokenizer could only read as its unknown token ([UNK]), in order and
+ * once each: the model saw none of them, which a reader of their attributions must be told.
+ */
+export function unknownWords(text: string, encoding: TextEncoding, tokenizer: Pick<TextTokenizer, 'unkId' | 'specialTokens'>): string[] {
+  const unkId = tokenizer.unkId;
+  if (unkId === undefined) return [];
+  const spelled = [...tokenizer.specialTokens].find(([, id]) => id === unkId)?.[0];
+  const words = encoding.ids.flatMap((id, i) => {
+    if (id !== unkId) return [];
+    const [start, end] = encoding.offsets[i]!;
+    const word = text.slice(start, end);
+    // A text that spells the unknown token itself ("[UNK]") was read as written.
+    return word === '' || word === spelled ? [] : [word];
+  });
+  return [...new Set(words)];
+}

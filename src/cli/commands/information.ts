@@ -95,6 +95,8 @@ Examples:
         ? await measureTensor(m.model.model, feedsFromArgs(flags.input!, m.model.model.graph.feedInputs), m.model.label, { ...request, source: flags.input!.join(' ') })
         : await measureText(m.model.model, await tokenizerFor(m.model, flags.tokenizer), m.model.label, sentence, { ...request, samples: samplesFor(m.model, flags.samples) }));
       request.done();
+      const unknown = records.at(-1)!.unknownWords;
+      if (unknown?.length) io.stderr(`${m.model.label}: not in the vocabulary, read as the unknown token: ${unknown.join(', ')}\n`);
     }
 
     const titles = models.map((m) => title(m.model));

@@ -101,6 +101,13 @@ describe('POST /api/runs/:id/checkpoints/:step/attribute', () => {
     expect(Math.abs(ig.delta![0]!)).toBeLessThan(1e-3);
     const fromCli = JSON.parse((await cli('attribute', `${fx.text.id}:${step}`, '-m', 'integrated-gradients', '--text', 'a wonderful film', '--store', fx.dir, '--json')).stdout) as { tokens: { value: number }[] };
     ig.tokens!.forEach((t, i) => expect(t.value).toBeCloseTo(fromCli.tokens[i]!.value, 6));
+    expect(ig.unknownWords).toBeUndefined();
+  });
+
+  it('names the words of a sentence that the model reads as its unknown token', async () => {
+    const { status, body } = await postJson<AttributeResponse>(server.url, attributePath(fx.text.id, 0), { methods: ['saliency'], text: 'a zorblaxian film' });
+    expect(status, JSON.stringify(body)).toBe(200);
+    expect(body.results[0]!.unknownWords).toEqual(['zorblaxian']);
   });
 
   it('gives other values at another checkpoint (what the slider shows)', async () => {

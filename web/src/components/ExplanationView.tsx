@@ -20,6 +20,7 @@ export function ExplanationView({ response, stale }: { response: AttributeRespon
         {first.label !== undefined && <span>label {name(first.label)}</span>}
       </p>
       <TokenHeatmap results={response.results} />
+      {first.unknownWords && <p className="muted" data-testid="unknown-words">Not in the model's vocabulary, read as the unknown token: {first.unknownWords.join(', ')}</p>}
       {response.png && <img className="panels" data-testid="attribution-png" src={response.png} alt={`the input and ${response.results.map((r) => r.title).join(', ')} over it`} />}
       {response.note && <p className="muted">{response.note}</p>}
       {!response.png && noTokens.length > 0 && (

@@ -33,6 +33,7 @@ export function informationHtml(records: readonly InformationRecord[], options: 
     const title = options.titles?.[i] ?? r.model;
     return `<h2>${esc(title)}</h2>`
       + `<p class="muted">model <code>${esc(r.model)}</code> · noise on <code>${esc(r.embedding)}</code> · scale ${fmt(r.scale)} · λ ${r.lambda} · ${r.noiseSamples} noise draws per step · ${r.seconds.toFixed(1)} s</p>`
+      + (r.unknownWords?.length ? `<p class="muted">Not in the model's vocabulary, read as the unknown token: ${esc(r.unknownWords.join(', '))}</p>` : '')
       + '<table><thead><tr><th>layer</th><th>mean log σ/scale</th><th>mean H</th><th>steps</th><th>stopped</th><th>s from</th></tr></thead>'
       + `<tbody>${rows.join('')}</tbody></table>`;
   });

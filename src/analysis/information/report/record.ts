@@ -29,6 +29,8 @@ export interface InformationRecord {
   wordIds: (number | null)[];
   /** The tensor noise was added to. */
   embedding: string;
+  /** Words outside the tokenizer's vocabulary, read as its unknown token (when there were any). */
+  unknownWords?: string[];
   /** The largest σ (σ_i = scale · sigmoid(r_i)). */
   scale: number;
   lambda: number;
@@ -39,7 +41,7 @@ export interface InformationRecord {
 }
 
 /** What the units were: a text's tokens, or the positions of a tensor given as input. */
-export type RecordSubject = Pick<TextInformation, 'text' | 'tokens' | 'wordIds' | 'embedding'>;
+export type RecordSubject = Pick<TextInformation, 'text' | 'tokens' | 'wordIds' | 'embedding'> & Partial<Pick<TextInformation, 'unknownWords'>>;
 
 /**
  * The record of a measure (σ at full precision; JSON readers round as they like). A text
@@ -52,6 +54,7 @@ export function informationRecord(model: string, result: InformationResult, subj
     tokens: subject.tokens,
     wordIds: subject.wordIds,
     embedding: subject.embedding,
+    ...(subject.unknownWords?.length ? { unknownWords: subject.unknownWords } : {}),
     scale: result.scale,
     lambda: result.lambda,
     noiseSamples: result.noiseSamples,

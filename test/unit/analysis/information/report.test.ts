@@ -14,7 +14,7 @@ function measured(model = 'run-1:40'): InformationRecord {
     loss: { first: 1, best: 0.1, windows: [0.1] }, steps: 200, stopped: 'plateau' as const, normalizer: 'samples' as const,
   });
   const result: TextInformation = {
-    text: 'kept <b>& word', tokens: ['kept', '<b>&', 'word'], wordIds: [0, 1, 2], embedding: 'embeddings',
+    text: 'kept <b>& word', tokens: ['kept', '<b>&', 'word'], wordIds: [0, 1, 2], embedding: 'embeddings', unknownWords: ['<b>&'],
     layers: [layer('layer1', [0.1, 0.2, 1]), layer('pooled', [0.1, 10, 5])],
     scale, lambda: 0.1, lr: 0.02, noiseSamples: 4, units: 3, unitSizes: [4, 4, 4], seconds: 0.5,
   };
@@ -25,6 +25,7 @@ describe('information reports', () => {
   it('records keep the dashboard contract and add each layer\'s mean log(σ / scale)', () => {
     const r = measured();
     expect(r.tokens).toEqual(['kept', '<b>&', 'word']);
+    expect(r.unknownWords).toEqual(['<b>&']);
     expect(r.layers.map((l) => [l.name, l.sigma.length, l.entropy.length])).toEqual([['layer1', 3, 3], ['pooled', 3, 3]]);
     expect(r.layers[1]!.meanLogSigma).toBeCloseTo((Math.log(0.01) + 0 + Math.log(0.5)) / 3, 12);
     expect(dataRange([r])).toEqual([Math.log(0.01), 0]);
@@ -54,6 +55,7 @@ describe('information reports', () => {
     expect(page).not.toMatch(/<script|<link|src=/);
     expect(page).toContain('<svg');
     expect(page).toContain('<td><code>pooled</code></td><td>');
+    expect(page).toContain('read as the unknown token: &lt;b&gt;&amp;');
     const png = await informationPng([measured()], { pixelRatio: 1 });
     const meta = await sharp(png).metadata();
     expect([meta.format, meta.width, meta.height]).toEqual(['png', informationSvg([measured()]).width, informationSvg([measured()]).height]);

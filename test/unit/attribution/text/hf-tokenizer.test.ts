@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { unknownWords } from '../../../../src/attribution/text/tokenizer.js';
 import { HfTokenizer } from '../../../../src/attribution/text/hf-tokenizer.js';
 import { ROOT } from '../../../helpers/fixtures.js';
 
@@ -31,6 +32,9 @@ describe('HfTokenizer', () => {
     expect(e.ids).toEqual([2, 30, 15, 13, 14, 15, 12, 26, 19, 1, 1, 28, 3]);
     expect(e.wordIds).toEqual([null, 0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, null]);
     expect(spans(text, e.offsets)).toEqual(['', 'Act', 'ing', ',', 'play', 'ing', '.', 'It', "'", 's', 'unbelievably', 'bad', '']);
+    expect(unknownWords(text, e, t)).toEqual(['s', 'unbelievably']);
+    // "[UNK]" spelled out in the text is the token itself, not an unknown word.
+    expect(unknownWords('[UNK] bad', await t.encode('[UNK] bad'), t)).toEqual([]);
   });
 
   it('offsets are JavaScript string indices, also after characters outside the BMP', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { unknownWords } from '../../../../src/attribution/text/tokenizer.js';
 import { WordVocabularyTokenizer } from '../../../../src/attribution/text/word-vocabulary.js';
 import { encodeText, loadDataset, sentimentRecords, tokenize } from '../../../../src/data/index.js';
 
@@ -36,5 +37,12 @@ describe('WordVocabularyTokenizer', () => {
     expect([e.tokens, e.truncated]).toEqual([['one', 'two', 'three'], true]);
     expect(tokenizer.encodeSync('a b c', { maxLength: 2 }).tokens).toEqual(['a', 'b']);
     expect(() => new WordVocabularyTokenizer(['a', 'b', 'c'])).toThrow(/must start with \[PAD\], \[UNK\], \[MASK\]/);
+  });
+
+  it('names the words read as [UNK], as the text spells them, once each', () => {
+    const t = new WordVocabularyTokenizer(['[PAD]', '[UNK]', '[MASK]', 'the', 'film']);
+    const text = 'The Zorblax film, the zorblax zorblax';
+    expect(unknownWords(text, t.encodeSync(text), t)).toEqual(['Zorblax', ',', 'zorblax']);
+    expect(unknownWords('the film', t.encodeSync('the film'), t)).toEqual([]);
   });
 });
