@@ -70,7 +70,7 @@ export class DropoutMasks {
     });
     this.random.skip(plan.total);
     if (upcoming && this.worker) this.next = this.request(this.random.getState().state, this.plan(upcoming));
-    return Object.fromEntries(this.specs.map((spec, i) => [spec.name, Tensor.float32(plan.dims[i]!, arrays[i]!)]));
+    return Object.fromEntries(this.specs.map((spec, i) => [spec.name, new Tensor('float32', plan.dims[i]!, arrays[i]!)]));
   }
 
   async close(): Promise<void> {

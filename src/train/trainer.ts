@@ -167,7 +167,8 @@ export async function train(options: TrainOptions, sink: CheckpointSink): Promis
         const indices = Array.from(order.subarray(batch * options.batchSize, end));
         const data = objective.batch(trainSplit, indices, labels, tokenMasks);
         const feeds: Record<string, Tensor> = { [trainInputName(trainGraph)]: data.input, labels: data.labels };
-        for (const [name, w] of weights) if (trainGraph.parameters.includes(name)) feeds[name] = Tensor.float32(shapeOf(trainGraph, name), w);
+        // The weights' own arrays, not copies: onnxruntime reads them before the optimizer writes.
+        for (const [name, w] of weights) if (trainGraph.parameters.includes(name)) feeds[name] = new Tensor('float32', shapeOf(trainGraph, name), w);
         const seq = dataset.kind === 'tokens' ? dataset.shape[0]! : 1;
         // The next step's batch: this epoch's next one, or the next epoch's first.
         const upcoming = batch + 2 < stepsPerEpoch ? options.batchSize : batch + 2 === stepsPerEpoch ? trainSplit.size - (batch + 1) * options.batchSize : Math.min(options.batchSize, trainSplit.size);
@@ -289,7 +290,7 @@ export async function evaluate(
   objective: Objective = classification, random: Random = evaluationRandom(0),
 ): Promise<{ loss: number; accuracy: number }> {
   const feedsBase: Record<string, Tensor> = {};
-  for (const [name, w] of weights) feedsBase[name] = Tensor.float32(shapeOf(graph, name), w);
+  for (const [name, w] of weights) feedsBase[name] = new Tensor('float32', shapeOf(graph, name), w);
   const inputName = session.inputs.some((i) => i.name === 'input_ids') ? 'input_ids' : 'input';
   let loss = 0;
   let correct = 0;
