@@ -106,6 +106,9 @@ export async function resolveSubject(ref: ModelRef, request: SubjectRequest, ses
   }
   if (request.text !== undefined) return textSubject(ref, request, JSON.stringify(request.text), sessions);
   if (request.image) {
+    if (!ref.model.graph.feedInputs.some((i) => i.elemType !== undefined && isFloat(dtypeFromOnnx(i.elemType) ?? 'int64'))) {
+      throw new GlassboxError('bad-input', `--image needs a model reading images [batch, 1 or 3, height, width]; ${ref.label} reads only integer inputs (token ids: give --text)`);
+    }
     const inputName = firstFloatInput(ref);
     const shape = ref.model.graph.feedInputs.find((i) => i.name === inputName)?.shape ?? [];
     const [, c, h, w] = shape;

@@ -105,6 +105,55 @@ describe('glassbox information on runs from the store', () => {
   });
 });
 
+describe('glassbox information on images', () => {
+  let cnn: string;
+  beforeAll(() => {
+    const r = bin(['train', '--recipe', 'cnn', '--dataset', 'mnist', '--epochs', '1', '--train-limit', '256', '--test-limit', '32', '--checkpoints', 'at:0', '--seed', '5', '--store', store, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    cnn = (JSON.parse(r.stdout.slice(r.stdout.indexOf('['))) as { runId: string }[])[0]!.runId;
+  });
+
+  it('measures a test digit per patch: the layers of the recipe, a summary per layer, the picture, JSON', async () => {
+    const [png, html, file] = ['digit.png', 'digit.html', 'digit.json'].map((f) => join(dir, f));
+    const r = await cli('information', cnn, '--store', store, '--example', '3', '--patch', '7', '--steps', '200', '--samples', '16', '--png', png, '--html', html, '--json', file);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(readFileSync(file, 'utf8')) as InformationRecord;
+    // 'pooled' is the CNN's last hidden layer under another name: measured once.
+    expect(out.layers.map((l) => l.name)).toEqual(['layer1', 'layer2', 'layer3']);
+    expect(out.image).toEqual({ height: 28, width: 28, patch: 7, across: 4, down: 4 });
+    expect(out.tokens).toHaveLength(16);
+    expect(out.text).toMatch(/^test example 3 of mnist \(label: \d\)$/);
+    for (const l of out.layers) for (const s of l.sigma) expect(s > 0 && s <= out.scale).toBe(true);
+    expect(r.stdout).toMatch(/4×4 patches of 7×7 px/);
+    expect(r.stdout).toMatch(/^ {2}layer3\s+-?\d+\.\d\d {3}kept best \d,\d/m);
+    const meta = await sharp(png).metadata();
+    expect(meta.width!).toBeGreaterThan(4 * 28);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('<img alt="what each layer keeps of the image');
+    expect(page).not.toMatch(/<script/);
+    // Images are not saved for the dashboard (its information view is words × layers).
+    const runs = RunStore.open(store);
+    try {
+      expect(runs.listAnalyses(cnn, { kind: 'information' })).toHaveLength(0);
+    } finally {
+      runs.close();
+    }
+  });
+
+  it('takes an image file for an ONNX model, and says what it cannot do', async () => {
+    const model = join(dir, 'cnn.onnx');
+    expect(bin(['export', `${cnn}:latest`, model, '--store', store]).code).toBe(0);
+    const digit = join(dir, 'seven.png');
+    await sharp(Buffer.alloc(28 * 28, 0).fill(255, 300, 320), { raw: { width: 28, height: 28, channels: 1 } }).png().toFile(digit);
+    const out = json<InformationRecord>(await cli('information', model, '--image', digit, '--layers', 'layer2', '--steps', '100', '--json'));
+    expect(out.layers.map((l) => l.name)).toEqual(['layer2']);
+    expect(out.image!.patch).toBe(2);
+    expectOneLineError(await cli('information', cnn, '--store', store, '--example', '0', '--save'), /--save keeps the information of a sentence for the dashboard; for an image or a tensor use --json/);
+    expectOneLineError(await cli('information', model, '--image', digit, '--patch', '40'), /--patch must be a whole number of pixels from 1 to 28, got 40/);
+    expectOneLineError(await cli('information', transformer, '--store', store, '--image', digit), /--image needs a model reading images/);
+  });
+});
+
 describe('glassbox information on ONNX files', () => {
   it('perturbs an embedding-tensor input per position (--input)', async () => {
     // y = mean over positions of tanh(x W): position 2 is multiplied by 0 before anything reads it.
@@ -136,7 +185,7 @@ describe('glassbox information on ONNX files', () => {
     expectOneLineError(await cli('information', noCut, '--text', 'fine'), /a sentence needs .*ids\.onnx's tokenizer: give --tokenizer/);
     expectOneLineError(await cli('information', noCut, '--input', 'input_ids=[[3, 4, 5, 6, 7]]'), /no embedding cut point.*--embedding <tensor>/);
     expectOneLineError(await cli('information', transformer, '--store', store), /say what to measure: --text/);
-    expectOneLineError(await cli('information', noCut, '--input', 'input_ids=[[3, 4, 5, 6, 7]]', '--save'), /--save stores the information of a sentence/);
+    expectOneLineError(await cli('information', noCut, '--input', 'input_ids=[[3, 4, 5, 6, 7]]', '--save'), /--save keeps results with a run of the store; .*ids\.onnx is a file/);
   });
 
   it('the binary prints no stack trace for a missing model', () => {

@@ -16,6 +16,7 @@ export type {
 } from './types.js';
 export { ranks, spearman } from './compare.js';
 export { measureText, measureTensor, type MeasureRequest, type TextRequest } from './request.js';
+export { measureImage, defaultPatch, DEFAULT_PATCHES_PER_SIDE, type ImageRequest } from './image.js';
 export { chooseLayers, DEFAULT_MAX_LAYERS, type LayerChoice } from './layers.js';
 export { exposePositions, positionName } from './positions.js';
 export { keptAuc, keptGap, adjacentCorrelation, neighbourEffect, meanError, pearson } from './profile.js';

@@ -2,8 +2,9 @@
  * Which layers to measure: `all` (the meaningful ones) or names, checked against the model with
  * one-line errors that list the candidates.
  *
- * `all` means, for the recipes trained here, their named hooks after the embedding ('layer1' …,
- * 'encoded', 'pooled': recipes/*.ts name them); for any other model, the float tensors computed
+ * `all` means, for the recipes trained here, their named hooks after the input ('layer1' …,
+ * 'encoded', 'pooled': recipes/*.ts name them; 'pooled' left out where it only renames the last
+ * layer, as in a CNN); for any other model, the float tensors computed
  * from the noised tensor through differentiable ops — sublayer outputs are what one wants, and
  * a LayerNormalization bounds every sublayer of a BERT-like encoder, so those are taken when
  * there are at least two; otherwise every such tensor — capped at `max`, evenly spaced, the
@@ -53,12 +54,20 @@ export function chooseLayers(model: Model, input: string, spec: string | readonl
 
 function defaultLayers(graph: Graph, after: ReadonlySet<string>, max: number): LayerChoice {
   const order = graph.topologicalOrder().flatMap((n) => n.outputs.filter((o) => o && after.has(o)));
-  // A recipe's model also names its embedding hook; another model's 'pooled' is just a name.
-  const hooks = graph.valueNames().has('embeddings') ? order.filter((name) => RECIPE_LAYER.test(name)) : [];
-  if (hooks.length > 0) return { layers: hooks };
+  // A recipe's model names its embedding hook (text) or its first layer and its logits (every
+  // recipe); in another model 'pooled' is just a name.
+  const names = graph.valueNames();
+  const producers = graph.producers();
+  const recipe = names.has('embeddings') || (names.has('layer1') && names.has('logits'));
+  const hooks = recipe ? order.filter((name) => RECIPE_LAYER.test(name)) : [];
+  // A hook that only renames the hook before it (a CNN's 'pooled' is its last hidden layer) adds nothing.
+  const distinct = hooks.filter((name) => {
+    const node = producers.get(name)?.node;
+    return !(node?.opType === 'Identity' && hooks.includes(node.inputs[0]!));
+  });
+  if (distinct.length > 0) return { layers: distinct };
   const outputs = new Set(graph.outputs.map((o) => o.name));
   const float = order.filter((name) => !outputs.has(name) && [undefined, 1].includes(graph.typeOf(name)?.elemType));
-  const producers = graph.producers();
   const norms = float.filter((name) => producers.get(name)?.node.opType === 'LayerNormalization');
   const pool = norms.length >= 2 ? norms : float;
   const what = norms.length >= 2 ? 'LayerNormalization outputs (a Transformer\'s sublayer boundaries)' : 'float tensors';

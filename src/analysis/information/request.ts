@@ -105,7 +105,8 @@ function noisedTensor(model: Model, embedding: string | undefined): string {
   return findEmbeddingCut(model).tensor;
 }
 
-function measureOptions(r: MeasureRequest): Pick<InformationOptions, 'steps' | 'noiseSamples' | 'seed' | 'lambda' | 'onProgress'> {
+/** The optimisation settings of a request, as InformationMeasure.measure takes them. */
+export function measureOptions(r: MeasureRequest): Pick<InformationOptions, 'steps' | 'noiseSamples' | 'seed' | 'lambda' | 'onProgress'> {
   return {
     ...(r.steps !== undefined ? { steps: r.steps } : {}),
     ...(r.noiseSamples !== undefined ? { noiseSamples: r.noiseSamples } : {}),

@@ -1,14 +1,17 @@
 import { existsSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
-import { informationHtml, informationPng, informationTable, type InformationRecord } from '../../analysis/information/report/index.js';
+import { measureImage } from '../../analysis/information/image.js';
+import { informationHtml, informationImagePng, informationPng, informationSummary, informationTable, stackPngs, type InformationRecord } from '../../analysis/information/report/index.js';
 import { measureTensor, measureText, type MeasureRequest } from '../../analysis/information/request.js';
 import { HfTokenizer } from '../../attribution/text/hf-tokenizer.js';
 import type { TextTokenizer } from '../../attribution/text/tokenizer.js';
 import { WordVocabularyTokenizer } from '../../attribution/text/word-vocabulary.js';
 import { resolveModel, type ModelRef } from '../../explain/model-ref.js';
+import { resolveSubject } from '../../explain/subject.js';
 import { writeFileAtomic } from '../../onnx/io.js';
 import { feedsFromArgs } from '../../runtime/feed-files.js';
 import { parseCheckpointRef, RunStore } from '../../store/index.js';
+import type { Tensor } from '../../tensor/tensor.js';
 import type { Dataset } from '../../train/types.js';
 import { GlassboxError } from '../../util/errors.js';
 import type { CliIO } from '../context.js';
@@ -21,6 +24,8 @@ interface Flags extends RuntimeFlags {
   text?: string;
   input?: string[];
   example?: number;
+  image?: string;
+  patch?: number;
   layers: string;
   compare?: string[];
   tokenizer?: string;
@@ -48,19 +53,21 @@ export function registerInformation(program: Command, io: CliIO): void {
     .argument('[model]', 'an ONNX model file, or a run from the store: <run>[:<step>|:latest]')
     .option('--text <sentence>', 'the sentence to measure (with --tokenizer, or a run from the store)')
     .option('-i, --input <spec...>', 'tensors as [name=]file.json: the model\'s input when it already is the embedding tensor [1, seq, D] (noise per position), or token ids')
-    .option('--example <i>', 'the sentence of test example i of the run\'s dataset', integerOption('--example', 0))
+    .option('--example <i>', 'test example i of the run\'s dataset (a sentence, or an image)', integerOption('--example', 0))
+    .option('--image <file>', 'a PNG/JPEG/WebP image for an image model, resized to its input; σ per patch')
+    .option('--patch <px>', 'pixels per side of an image patch, one σ each (default: at most 14 patches per side)', integerOption('--patch', 1))
     .option('-l, --layers <names>', '"all" (the named layers of models trained here; otherwise block outputs, at most 12), or tensor names separated by commas', 'all')
     .option('--compare <runs>', 'more models for the same sentence, separated by commas: figures side by side', modelList)
     .option('--tokenizer <file>', 'a Hugging Face tokenizer.json for --text')
     .option('--embedding <tensor>', 'the tensor noise is added to, when the embedding output cannot be found (or another is wanted)')
-    .option('--samples <n>', `sentences from the run's dataset for the feature scale s (default ${DEFAULT_SAMPLES}; 0: s from the sentence itself)`, integerOption('--samples', 0), DEFAULT_SAMPLES)
+    .option('--samples <n>', `sentences or images from the run's training data for the feature scale s (default ${DEFAULT_SAMPLES}; 0: s from the input itself)`, integerOption('--samples', 0), DEFAULT_SAMPLES)
     .option('--steps <n>', 'Adam steps at most (default 5000, the reference\'s; early stopping ends sooner)', integerOption('--steps', 1))
     .option('--noise-samples <k>', 'noise draws per step, in one batched run (default 4)', integerOption('--noise-samples', 1))
     .option('--seed <n>', 'seed of the initial σ and the noise (default 0)', integerOption('--seed', 0))
     .option('--lambda <x>', 'weight of the entropy term (default 0.1)', nonNegative)
     .option('--log', 'print log(σ / scale) in the terminal instead of σ / scale')
     .option('--json [file]', 'the measured σ and entropies per token and layer, to stdout or a file')
-    .option('--html <file>', 'a self-contained page: words × layers heatmap (values on hover) and mean curve per layer')
+    .option('--html <file>', 'a self-contained page: words × layers heatmap (values on hover) and mean curve per layer; for an image, what each layer keeps over it')
     .option('--png <file>', 'the same figure as a PNG')
     .option('--save', 'store the result as an analysis of the checkpoint, for the dashboard (the default for runs from the store)')
     .option('--no-save', 'do not store the result')
@@ -76,35 +83,50 @@ Examples:
   glassbox information sentiment-run:latest --example 3 --html info.html --png info.png
   glassbox information transformer-run --compare lstm-run,textcnn-run --text "a quietly devastating film" --png compare.png
   glassbox information encoder.onnx --input embeddings=x.json --layers /blocks.0/Add_1_output_0,/blocks.1/Add_1_output_0
-  glassbox information bert.onnx --tokenizer tokenizer.json --text "..." --embedding /embeddings/Add_1_output_0`);
+  glassbox information bert.onnx --tokenizer tokenizer.json --text "..." --embedding /embeddings/Add_1_output_0
+  glassbox information mnist-run --example 7 --patch 4 --png digit-info.png
+  glassbox information cnn.onnx --image digit.png --layers all --html digit-info.html
+
+For an image, σ is given per patch (shared over its pixels and channels) and the terminal shows
+each layer's mean with the patches kept best and worst; --png and --html draw what each layer
+keeps over the image.`);
   cmd.action(async (model: string | undefined, flags: Flags) => {
     const refs = [...(model !== undefined ? [model] : []), ...(flags.compare ?? [])];
-    if (refs.length === 0) throw new GlassboxError('bad-option', 'name a model: glassbox information <model.onnx | run[:step]> (--text "..." | --input x.json | --example i)');
-    const given = [flags.text !== undefined && '--text', flags.input && '--input', flags.example !== undefined && '--example'].filter(Boolean);
-    if (given.length !== 1) throw new GlassboxError('bad-option', given.length ? `give one input, not ${given.join(' and ')}` : 'say what to measure: --text "...", --input [name=]x.json, or --example <i> (a run\'s test sentence)');
-    if (flags.save && flags.input) throw new GlassboxError('bad-option', '--save stores the information of a sentence; with --input there is none (use --json)');
+    if (refs.length === 0) throw new GlassboxError('bad-option', 'name a model: glassbox information <model.onnx | run[:step]> (--text "..." | --input x.json | --image file | --example i)');
+    const given = [flags.text !== undefined && '--text', flags.input && '--input', flags.image !== undefined && '--image', flags.example !== undefined && '--example'].filter(Boolean);
+    if (given.length !== 1) throw new GlassboxError('bad-option', given.length ? `give one input, not ${given.join(' and ')}` : 'say what to measure: --text "...", --input [name=]x.json, --image <file>, or --example <i> (a run\'s test example)');
     const models = refs.map((ref) => ({ ref, stored: isStoreRef(ref) ? ref : undefined, model: resolveModel(ref, flags.store) }));
     const fileGiven = models.find((m) => !m.stored);
     if (flags.save && fileGiven) throw new GlassboxError('bad-option', `--save keeps results with a run of the store; ${fileGiven.ref} is a file`);
-    const sentence = flags.input ? undefined : flags.text ?? exampleSentence(models[0]!.model, flags.example!);
+    const textual = flags.text !== undefined || (flags.example !== undefined && models[0]!.model.dataset?.kind === 'tokens');
+    const sentence = textual ? flags.text ?? exampleSentence(models[0]!.model, flags.example!) : undefined;
+    if (flags.save && sentence === undefined) throw new GlassboxError('bad-option', '--save keeps the information of a sentence for the dashboard; for an image or a tensor use --json, --png or --html');
 
     const records: InformationRecord[] = [];
+    const pictures: Buffer[] = [];
     for (const m of models) {
       const request = requestFor(io, m.model.label, flags);
-      records.push(sentence === undefined
-        ? await measureTensor(m.model.model, feedsFromArgs(flags.input!, m.model.model.graph.feedInputs), m.model.label, { ...request, source: flags.input!.join(' ') })
-        : await measureText(m.model.model, await tokenizerFor(m.model, flags.tokenizer), m.model.label, sentence, { ...request, samples: samplesFor(m.model, flags.samples) }));
+      if (sentence !== undefined) {
+        records.push(await measureText(m.model.model, await tokenizerFor(m.model, flags.tokenizer), m.model.label, sentence, { ...request, samples: samplesFor(m.model, flags.samples) }));
+      } else if (flags.input && !imageIn(flags.input, m.model)) {
+        records.push(await measureTensor(m.model.model, feedsFromArgs(flags.input, m.model.model.graph.feedInputs), m.model.label, { ...request, source: flags.input.join(' ') }));
+      } else {
+        const { record, picture } = await measureImageOf(m.model, flags, request);
+        records.push(record);
+        if (flags.png || flags.html) pictures.push(picture ? await picture() : Buffer.alloc(0));
+      }
       request.done();
       const unknown = records.at(-1)!.unknownWords;
       if (unknown?.length) io.stderr(`${m.model.label}: not in the vocabulary, read as the unknown token: ${unknown.join(', ')}\n`);
     }
 
     const titles = models.map((m) => title(m.model));
-    if (flags.html) writeFileAtomic(flags.html, informationHtml(records, { titles }));
-    if (flags.png) writeFileAtomic(flags.png, await informationPng(records, { titles }));
+    const images = records.every((r) => r.image);
+    if (flags.html) writeFileAtomic(flags.html, informationHtml(records, { titles, ...(images ? { pictures } : {}) }));
+    if (flags.png) writeFileAtomic(flags.png, images ? await stackPngs(pictures) : await informationPng(records, { titles }));
     if (flags.json !== undefined) writeJson(io, flags.json, records.length === 1 ? records[0] : { text: records[0]!.text, models: records });
     if (flags.json === undefined || (flags.json !== true && flags.json !== '-')) {
-      io.stdout(`${records.map((r) => informationTable(r, { log: flags.log ?? false })).join('\n\n')}\n`);
+      io.stdout(`${records.map((r) => (r.image ? informationSummary(r) : informationTable(r, { log: flags.log ?? false }))).join('\n\n')}\n`);
     }
     if (sentence !== undefined && flags.save !== false) {
       for (const [i, m] of models.entries()) if (m.stored) save(io, flags.store, m.model.label, records[i]!);
@@ -113,6 +135,42 @@ Examples:
       if (path) io.stderr(`wrote ${path} (${flag})\n`);
     }
   });
+}
+
+/** Whether an --input feeds the model an image [1, C, H, W] at its float input (measured per patch). */
+function imageIn(input: readonly string[], ref: ModelRef): boolean {
+  const feeds = feedsFromArgs(input, ref.model.graph.feedInputs);
+  return Object.values(feeds).some((t) => t.rank === 4 && (t.dtype === 'float32' || t.dtype === 'float64'));
+}
+
+/** σ per patch of the image given (a file, a test example of an image run, or a tensor), and its picture. */
+async function measureImageOf(ref: ModelRef, flags: Flags, request: MeasureRequest): Promise<{ record: InformationRecord; picture?: () => Promise<Buffer> }> {
+  const subject = await resolveSubject(ref, {
+    ...(flags.image !== undefined ? { image: flags.image } : {}),
+    ...(flags.example !== undefined ? { example: flags.example } : {}),
+    ...(flags.input ? { input: flags.input } : {}),
+    ...(flags.embedding !== undefined ? { embedding: flags.embedding } : {}),
+    ...(request.runtime ? { runtime: request.runtime } : {}),
+  });
+  try {
+    if (subject.input.rank !== 4) throw new GlassboxError('bad-input', `${ref.label} reads [${subject.input.shape.join(', ')}] at "${subject.explainable.input}", not an image [1, C, H, W]: give a sentence (--text) or a tensor (--input)`);
+    const record = await measureImage(subject.explainable, subject.input, subject.extra, ref.label, {
+      ...request, source: subject.source, samples: imageSamples(ref, flags.samples),
+      ...(flags.patch !== undefined ? { patch: flags.patch } : {}),
+    });
+    const image = subject.image;
+    return { record, ...(image ? { picture: () => informationImagePng(record, image) } : {}) };
+  } finally {
+    await subject.release();
+  }
+}
+
+/** n training images of the run's dataset spread evenly over the split, [1, C, H, W] each. */
+function imageSamples(ref: ModelRef, n: number): Tensor[] {
+  const dataset = ref.dataset;
+  if (!dataset || dataset.kind !== 'image' || n === 0) return [];
+  const count = Math.min(n, dataset.train.size);
+  return Array.from({ length: count }, (_, k) => dataset.train.inputs([Math.floor((k * dataset.train.size) / count)]));
 }
 
 /** A reference resolveModel looks up in the store (what is not a file). */

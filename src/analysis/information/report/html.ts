@@ -11,6 +11,8 @@ import { informationSvg, type FigureOptions } from './svg.js';
 export interface ReportOptions extends FigureOptions {
   /** Paragraphs (plain text) placed between the heading and the figure. */
   intro?: readonly string[];
+  /** PNG figures to show instead of the words × layers figure (images: informationImagePng). */
+  pictures?: readonly Buffer[];
 }
 
 const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;color:#111;margin:0;background:#fff}
@@ -21,13 +23,17 @@ th,td{border-bottom:1px solid #e3e3e3;padding:.25rem .7rem;text-align:right}th:f
 code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em}`;
 
 export function informationHtml(records: readonly InformationRecord[], options: ReportOptions = {}): string {
-  const figure = informationSvg(records, options);
+  const figure = options.pictures
+    ? options.pictures.map((png, i) => `<img alt="what each layer keeps of the image (${esc(options.titles?.[i] ?? records[i]?.model ?? '')})" src="data:image/png;base64,${png.toString('base64')}">`).join('')
+    : informationSvg(records, options).svg;
   const sentences = [...new Set(records.map((r) => r.text))];
-  const heading = options.title ?? `Per-word information, layer by layer: ${sentences.map((s) => `“${s}”`).join(' / ')}`;
-  const intro = options.intro ?? [
-    'For each word and layer, σ is the largest Gaussian noise the word’s embedding can take while the layer’s features barely change (Guan et al., ICML 2019). '
-      + 'A large σ means the layer has forgotten the word; the entropy H = (D/2)·log(2πe) + D·log σ grows with it. Cells show log(σ / scale), where scale is the largest σ the measure allows.',
-  ];
+  const what = records.some((r) => r.image) ? 'Information per patch' : 'Per-word information';
+  const heading = options.title ?? `${what}, layer by layer: ${sentences.map((s) => `“${s}”`).join(' / ')}`;
+  const intro = options.intro ?? (records.some((r) => r.image)
+    ? ['For each patch of the image and each layer, σ is the largest Gaussian noise the patch’s pixels can take while the layer’s features barely change (Guan et al., ICML 2019). '
+      + 'A large σ means the layer has forgotten the patch. Each picture shows −log(σ / scale) over the image, one colour scale for all layers: bright where the layer keeps the patch, nothing where σ reaches the largest value the measure allows.']
+    : ['For each word and layer, σ is the largest Gaussian noise the word’s embedding can take while the layer’s features barely change (Guan et al., ICML 2019). '
+      + 'A large σ means the layer has forgotten the word; the entropy H = (D/2)·log(2πe) + D·log σ grows with it. Cells show log(σ / scale), where scale is the largest σ the measure allows.']);
   const tables = records.map((r, i) => {
     const rows = r.layers.map((l) => `<tr><td><code>${esc(l.name)}</code></td><td>${l.meanLogSigma.toFixed(3)}</td><td>${fmt(l.meanEntropy)}</td><td>${l.steps}</td><td>${l.stopped}</td><td>${esc(l.normalizer)}</td></tr>`);
     const title = options.titles?.[i] ?? r.model;
@@ -45,7 +51,7 @@ export function informationHtml(records: readonly InformationRecord[], options: 
     '<body><main>',
     `<h1>${esc(heading)}</h1>`,
     ...intro.map((p) => `<p>${esc(p)}</p>`),
-    `<figure>${figure.svg}</figure>`,
+    `<figure>${figure}</figure>`,
     ...tables,
     '</main></body></html>',
     '',

@@ -21,6 +21,15 @@ export interface InformationLayerRecord {
   normalizer: string;
 }
 
+/** Where an image's units are: square patches of `patch` pixels, `across` × `down` of them, row by row. */
+export interface ImageLayout {
+  height: number;
+  width: number;
+  patch: number;
+  across: number;
+  down: number;
+}
+
 export interface InformationRecord {
   /** The model: a run's `<id>:<step>` or a file. */
   model: string;
@@ -31,6 +40,8 @@ export interface InformationRecord {
   embedding: string;
   /** Words outside the tokenizer's vocabulary, read as its unknown token (when there were any). */
   unknownWords?: string[];
+  /** For an image: its size and patches; `tokens` then name the patches 'row,col'. */
+  image?: ImageLayout;
   /** The largest σ (σ_i = scale · sigmoid(r_i)). */
   scale: number;
   lambda: number;
