@@ -1,10 +1,13 @@
 /**
  * The image part of the demo: test digits explained by Integrated Gradients at checkpoints
  * across training, and by Grad-CAM on the last convolution at the end — one PNG per digit, the
- * pictures side by side.
+ * pictures side by side — and what each layer keeps of the first digit (Guan et al.), per patch,
+ * at the first and the last checkpoint, saved as 'information' analyses for the dashboard.
  */
+import { measureImage } from '../analysis/information/image.js';
+import { informationImagePng, inputPicture } from '../analysis/information/report/image.js';
 import { explainSubject } from '../explain/explain.js';
-import { resolveModel } from '../explain/model-ref.js';
+import { resolveModel, type ModelRef } from '../explain/model-ref.js';
 import { resolveSubject, SubjectSessions } from '../explain/subject.js';
 import { renderPanelsPng, type Panel } from '../render/side-by-side.js';
 import type { RunStore } from '../store/store.js';
@@ -24,10 +27,18 @@ export interface DigitsStudy {
   runId: string;
   steps: number[];
   digits: DigitPicture[];
+  /** What each layer keeps of the first digit at the last checkpoint (Guan et al.), as a PNG. */
+  information?: { example: number; step: number; png: Buffer };
 }
 
-export async function digitsStudy(store: RunStore, runId: string, options: { examples?: readonly number[]; checkpoints?: number; onProgress?: (done: number, total: number) => void } = {}): Promise<DigitsStudy> {
+/** Patches of 4 × 4 pixels (7 × 7 of them on MNIST): a few seconds per checkpoint. */
+const INFORMATION_PATCH = 4;
+
+export async function digitsStudy(store: RunStore, runId: string, options: { examples?: readonly number[]; checkpoints?: number; informationCheckpoints?: number; onProgress?: (done: number, total: number) => void } = {}): Promise<DigitsStudy> {
   const checkpoints = spreadCheckpoints(store.listCheckpoints(runId), options.checkpoints ?? 4);
+  // Two checkpoints (untrained, trained): each takes about ten seconds on 2 cores.
+  const measured = new Set(spreadCheckpoints(checkpoints, options.informationCheckpoints ?? 2).map((c) => c.step));
+  let information: DigitsStudy['information'];
   const examples = options.examples ?? [0, 1, 2, 7];
   const last = checkpoints.at(-1)!;
   let layer: string | undefined;
@@ -45,6 +56,13 @@ export async function digitsStudy(store: RunStore, runId: string, options: { exa
         // Explain the true class at every checkpoint, so that the pictures are comparable.
         const e = await explainSubject(ref, subject, { methods: isLast && layer ? ['integrated-gradients', 'layer-grad-cam'] : ['integrated-gradients'], target: String(subject.label), upsample: 'bilinear', reluAttributions: true, ...(layer ? { layer } : {}) });
         const cell = cells[i]!;
+        if (i === 0 && measured.has(checkpoint.step)) {
+          // The first digit's layer information, saved for the dashboard's checkpoint slider.
+          const record = await measureImage(subject.explainable, subject.input, subject.extra, `${runId}:${checkpoint.step}`, { layers: 'all', patch: INFORMATION_PATCH, seed: 1, source: subject.source, samples: trainingImages(ref, 32) });
+          record.image!.picture = await inputPicture(subject.input);
+          store.putAnalysis({ run: runId, step: checkpoint.step, kind: 'information', params: { input: record.text }, result: record });
+          if (isLast) information = { example, step: checkpoint.step, png: await informationImagePng(record, subject.input, `test digit ${example}, step ${checkpoint.step}: what each layer keeps (bright: kept)`) };
+        }
         cell.label = subject.label!;
         cell.image ??= subject.image!;
         const probability = e.prediction!.probabilities[0]!;
@@ -65,7 +83,13 @@ export async function digitsStudy(store: RunStore, runId: string, options: { exa
     const png = await renderPanelsPng([{ image: cell.image!, caption: `test digit ${examples[i]} (a ${cell.label})` }, ...cell.panels], { zoom: 5, fontSize: 12 });
     digits.push({ example: examples[i]!, label: cell.label, predictions: cell.predictions, png });
   }
-  return { runId, steps: checkpoints.map((c) => c.step), digits };
+  return { runId, steps: checkpoints.map((c) => c.step), digits, ...(information ? { information } : {}) };
+}
+
+/** n training images spread over the split, [1, C, H, W] each: the sample for each layer's feature scale. */
+function trainingImages(ref: ModelRef, n: number): Tensor[] {
+  const train = ref.dataset!.train;
+  return Array.from({ length: Math.min(n, train.size) }, (_, k) => train.inputs([Math.floor((k * train.size) / n)]));
 }
 
 /** The CNN recipe's last convolution block: the deepest 'layer<i>' hook that is still spatial, for Grad-CAM. */

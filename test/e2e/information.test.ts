@@ -120,7 +120,7 @@ describe('glassbox information on images', () => {
     const out = JSON.parse(readFileSync(file, 'utf8')) as InformationRecord;
     // 'pooled' is the CNN's last hidden layer under another name: measured once.
     expect(out.layers.map((l) => l.name)).toEqual(['layer1', 'layer2', 'layer3']);
-    expect(out.image).toEqual({ height: 28, width: 28, patch: 7, across: 4, down: 4 });
+    expect(out.image).toMatchObject({ height: 28, width: 28, patch: 7, across: 4, down: 4 });
     expect(out.tokens).toHaveLength(16);
     expect(out.text).toMatch(/^test example 3 of mnist \(label: \d\)$/);
     for (const l of out.layers) for (const s of l.sigma) expect(s > 0 && s <= out.scale).toBe(true);
@@ -131,10 +131,12 @@ describe('glassbox information on images', () => {
     const page = readFileSync(html, 'utf8');
     expect(page).toContain('<img alt="what each layer keeps of the image');
     expect(page).not.toMatch(/<script/);
-    // Images are not saved for the dashboard (its information view is words × layers).
+    // Saved for the dashboard, with the digit it draws the layers over.
     const runs = RunStore.open(store);
     try {
-      expect(runs.listAnalyses(cnn, { kind: 'information' })).toHaveLength(0);
+      const [stored] = runs.listAnalyses(cnn, { kind: 'information' });
+      expect(stored!.params).toEqual({ input: out.text });
+      expect((stored!.result as InformationRecord).image!.picture).toMatch(/^data:image\/png;base64,/);
     } finally {
       runs.close();
     }
@@ -148,7 +150,6 @@ describe('glassbox information on images', () => {
     const out = json<InformationRecord>(await cli('information', model, '--image', digit, '--layers', 'layer2', '--steps', '100', '--json'));
     expect(out.layers.map((l) => l.name)).toEqual(['layer2']);
     expect(out.image!.patch).toBe(2);
-    expectOneLineError(await cli('information', cnn, '--store', store, '--example', '0', '--save'), /--save keeps the information of a sentence for the dashboard; for an image or a tensor use --json/);
     expectOneLineError(await cli('information', model, '--image', digit, '--patch', '40'), /--patch must be a whole number of pixels from 1 to 28, got 40/);
     expectOneLineError(await cli('information', transformer, '--store', store, '--image', digit), /--image needs a model reading images/);
   });

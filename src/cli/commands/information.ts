@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import { measureImage } from '../../analysis/information/image.js';
-import { informationHtml, informationImagePng, informationPng, informationSummary, informationTable, stackPngs, type InformationRecord } from '../../analysis/information/report/index.js';
+import { informationHtml, informationImagePng, informationPng, informationSummary, informationTable, inputPicture, stackPngs, type InformationRecord } from '../../analysis/information/report/index.js';
 import { measureTensor, measureText, type MeasureRequest } from '../../analysis/information/request.js';
 import { HfTokenizer } from '../../attribution/text/hf-tokenizer.js';
 import type { TextTokenizer } from '../../attribution/text/tokenizer.js';
@@ -69,7 +69,7 @@ export function registerInformation(program: Command, io: CliIO): void {
     .option('--json [file]', 'the measured σ and entropies per token and layer, to stdout or a file')
     .option('--html <file>', 'a self-contained page: words × layers heatmap (values on hover) and mean curve per layer; for an image, what each layer keeps over it')
     .option('--png <file>', 'the same figure as a PNG')
-    .option('--save', 'store the result as an analysis of the checkpoint, for the dashboard (the default for runs from the store)')
+    .option('--save', 'store the result (a sentence\'s or an image\'s) as an analysis of the checkpoint, for the dashboard (the default for runs from the store)')
     .option('--no-save', 'do not store the result')
     .option(...STORE_OPTION);
   runtimeFlags(cmd);
@@ -100,7 +100,7 @@ keeps over the image.`);
     if (flags.save && fileGiven) throw new GlassboxError('bad-option', `--save keeps results with a run of the store; ${fileGiven.ref} is a file`);
     const textual = flags.text !== undefined || (flags.example !== undefined && models[0]!.model.dataset?.kind === 'tokens');
     const sentence = textual ? flags.text ?? exampleSentence(models[0]!.model, flags.example!) : undefined;
-    if (flags.save && sentence === undefined) throw new GlassboxError('bad-option', '--save keeps the information of a sentence for the dashboard; for an image or a tensor use --json, --png or --html');
+    if (flags.save && flags.input && !imageIn(flags.input, models[0]!.model)) throw new GlassboxError('bad-option', '--save keeps the information of a sentence or an image for the dashboard; for a tensor use --json');
 
     const records: InformationRecord[] = [];
     const pictures: Buffer[] = [];
@@ -111,9 +111,11 @@ keeps over the image.`);
       } else if (flags.input && !imageIn(flags.input, m.model)) {
         records.push(await measureTensor(m.model.model, feedsFromArgs(flags.input, m.model.model.graph.feedInputs), m.model.label, { ...request, source: flags.input.join(' ') }));
       } else {
-        const { record, picture } = await measureImageOf(m.model, flags, request);
+        const { record, image } = await measureImageOf(m.model, flags, request);
         records.push(record);
-        if (flags.png || flags.html) pictures.push(picture ? await picture() : Buffer.alloc(0));
+        if (image && (flags.png || flags.html)) pictures.push(await informationImagePng(record, image));
+        // Stored with the result: the dashboard draws the layers over it.
+        if (image && m.stored && flags.save !== false) record.image!.picture = await inputPicture(image);
       }
       request.done();
       const unknown = records.at(-1)!.unknownWords;
@@ -128,8 +130,8 @@ keeps over the image.`);
     if (flags.json === undefined || (flags.json !== true && flags.json !== '-')) {
       io.stdout(`${records.map((r) => (r.image ? informationSummary(r) : informationTable(r, { log: flags.log ?? false }))).join('\n\n')}\n`);
     }
-    if (sentence !== undefined && flags.save !== false) {
-      for (const [i, m] of models.entries()) if (m.stored) save(io, flags.store, m.model.label, records[i]!);
+    if (flags.save !== false) {
+      for (const [i, m] of models.entries()) if (m.stored && (sentence !== undefined || records[i]!.image)) save(io, flags.store, m.model.label, records[i]!);
     }
     for (const [flag, path] of [['html', flags.html], ['png', flags.png], ['json', typeof flags.json === 'string' && flags.json !== '-' ? flags.json : undefined]] as const) {
       if (path) io.stderr(`wrote ${path} (${flag})\n`);
@@ -143,8 +145,8 @@ function imageIn(input: readonly string[], ref: ModelRef): boolean {
   return Object.values(feeds).some((t) => t.rank === 4 && (t.dtype === 'float32' || t.dtype === 'float64'));
 }
 
-/** σ per patch of the image given (a file, a test example of an image run, or a tensor), and its picture. */
-async function measureImageOf(ref: ModelRef, flags: Flags, request: MeasureRequest): Promise<{ record: InformationRecord; picture?: () => Promise<Buffer> }> {
+/** σ per patch of the image given (a file, a test example of an image run, or a tensor), with the image. */
+async function measureImageOf(ref: ModelRef, flags: Flags, request: MeasureRequest): Promise<{ record: InformationRecord; image?: Tensor }> {
   const subject = await resolveSubject(ref, {
     ...(flags.image !== undefined ? { image: flags.image } : {}),
     ...(flags.example !== undefined ? { example: flags.example } : {}),
@@ -158,8 +160,7 @@ async function measureImageOf(ref: ModelRef, flags: Flags, request: MeasureReque
       ...request, source: subject.source, samples: imageSamples(ref, flags.samples),
       ...(flags.patch !== undefined ? { patch: flags.patch } : {}),
     });
-    const image = subject.image;
-    return { record, ...(image ? { picture: () => informationImagePng(record, image) } : {}) };
+    return { record, ...(subject.image ? { image: subject.image } : {}) };
   } finally {
     await subject.release();
   }
@@ -230,7 +231,7 @@ function save(io: CliIO, storeDir: string, label: string, record: InformationRec
   const { run, step } = parseCheckpointRef(label);
   const store = RunStore.open(storeDir, { create: false });
   try {
-    store.putAnalysis({ run, step: step === 'latest' ? undefined : step, kind: 'information', params: { text: record.text }, result: record });
+    store.putAnalysis({ run, step: step === 'latest' ? undefined : step, kind: 'information', params: record.image ? { input: record.text } : { text: record.text }, result: record });
   } finally {
     store.close();
   }

@@ -4,7 +4,7 @@ import type { AnalysesResponse, AttributeResponse, ExamplesResponse, LayersRespo
 import { startServer, type RunningServer } from '../../../src/server/index.js';
 import { loadDataset } from '../../../src/data/index.js';
 import { cli } from '../../helpers/cli.js';
-import { INFO_TEXT, makeStore, type StoreFixture } from './fixture.js';
+import { INFO_IMAGE, INFO_TEXT, makeStore, type StoreFixture } from './fixture.js';
 import { getJson, postJson } from './http.js';
 
 /** The dashboard's JSON API against a store trained in the test: what each route answers, and its 4xx. */
@@ -66,8 +66,11 @@ describe('reading the store', () => {
     expect(one.body.analyses[0]).toMatchObject({ kind: 'information', step, params: { text: INFO_TEXT } });
     const all = await getJson<AnalysesResponse>(server.url, `/api/runs/${fx.text.id}/analyses`);
     expect(all.body.analyses).toHaveLength(fx.textSteps.length);
-    const none = await getJson<AnalysesResponse>(server.url, `/api/runs/${fx.image.id}/analyses?kind=information`);
+    const none = await getJson<AnalysesResponse>(server.url, `/api/runs/${fx.image.id}/analyses?kind=information&step=${fx.imageSteps[0]}`);
     expect(none.body.analyses).toEqual([]);
+    const image = await getJson<AnalysesResponse>(server.url, `/api/runs/${fx.image.id}/analyses?kind=information`);
+    expect(image.body.analyses).toHaveLength(1);
+    expect(image.body.analyses[0]).toMatchObject({ step: fx.imageSteps.at(-1), params: { input: INFO_IMAGE }, result: { image: { patch: 7, across: 4 } } });
   });
 
   it('GET /api/methods names every method and what it needs', async () => {

@@ -7,6 +7,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inputPicture } from '../../../src/analysis/information/report/image.js';
+import { loadDataset } from '../../../src/data/index.js';
+import type { InformationResult } from '../../../src/server/api-types.js';
 import { RunStore, type RunInfo } from '../../../src/store/store.js';
 import { cli } from '../../helpers/cli.js';
 
@@ -20,6 +23,9 @@ export interface StoreFixture {
 }
 
 export const INFO_TEXT = 'a wonderful film with a terrible ending';
+export const INFO_IMAGE = 'test example 0 of mnist (label: 7)';
+/** The image information's patches: 28 × 28 pixels in 7 × 7 patches. */
+export const INFO_PATCHES = 16;
 
 /** `size: 'small'` for API tests (about 2 s); 'medium' trains a little longer for screenshots worth looking at. */
 export async function makeStore(size: 'small' | 'medium' = 'small'): Promise<StoreFixture> {
@@ -40,6 +46,7 @@ export async function makeStore(size: 'small' | 'medium' = 'small'): Promise<Sto
     const textSteps = store.listCheckpoints(textRun.id).map((c) => c.step);
     const imageSteps = store.listCheckpoints(imageRun.id).map((c) => c.step);
     for (const step of textSteps) store.putAnalysis({ run: textRun.id, step, kind: 'information', params: { text: INFO_TEXT }, result: information(INFO_TEXT, step / textSteps.at(-1)!) });
+    store.putAnalysis({ run: imageRun.id, step: imageSteps.at(-1)!, kind: 'information', params: { input: INFO_IMAGE }, result: await imageInformation() });
     return { dir, text: textRun, image: imageRun, textSteps, imageSteps };
   } finally {
     store.close();
@@ -67,4 +74,24 @@ export function information(text: string, progress: number): { tokens: string[];
     return { name, sigma, entropy: sigma.map((s) => (d / 2) * Math.log(2 * Math.PI * Math.E) + d * Math.log(s)) };
   });
   return { tokens, layers };
+}
+
+/**
+ * Image information shaped like `glassbox information --example 0 --patch 7 --save` writes it:
+ * σ per patch and layer (the centre kept, the border forgotten, more so with depth) and the
+ * digit as a PNG data URL.
+ */
+export async function imageInformation(): Promise<InformationResult> {
+  const pixels = loadDataset('mnist').test.inputs([0]);
+  const picture = await inputPicture(pixels);
+  const tokens = Array.from({ length: INFO_PATCHES }, (_, u) => `${Math.floor(u / 4)},${u % 4}`);
+  const layers = ['layer1', 'layer2', 'layer3'].map((name, l) => {
+    const sigma = tokens.map((_, u) => {
+      const [r, c] = [Math.floor(u / 4), u % 4];
+      const centre = r > 0 && r < 3 && c > 0 && c < 3;
+      return 0.02 * Math.exp((centre ? 0.3 : 1.5) * (l + 1));
+    });
+    return { name, sigma, entropy: sigma.map((s) => 49 * (0.5 * Math.log(2 * Math.PI * Math.E) + Math.log(s))) };
+  });
+  return { tokens, layers, scale: 3, image: { height: 28, width: 28, patch: 7, across: 4, down: 4, picture } };
 }

@@ -23,22 +23,21 @@ export function InformationPanel({ runId, step, isText }: { runId: string; step:
     <section className="card" aria-labelledby="information-title" data-testid="information-panel">
       <h2 id="information-title">Layer information <span className="muted small">at step {step.toLocaleString('en-US')}</span></h2>
       {analyses.error && <ErrorBox>{analyses.error}</ErrorBox>}
-      {analyses.data && list.length === 0 && !isText && <p className="muted">No layer information is stored for this checkpoint.</p>}
-      {analyses.data && list.length === 0 && isText && (
+      {analyses.data && list.length === 0 && (
         <div className="empty">
-          <p>No layer information is stored for this checkpoint. Compute it for a sentence with:</p>
-          <pre><code>glassbox information {runId}:{step} --text "a quietly devastating film"</code></pre>
+          <p>No layer information is stored for this checkpoint. Compute it for {isText ? 'a sentence' : 'a test example'} with:</p>
+          <pre><code>glassbox information {runId}:{step} {isText ? '--text "a quietly devastating film"' : '--example 0'}</code></pre>
         </div>
       )}
       {list.length > 1 && (
         <label className="field wide">
-          <span>Sentence</span>
+          <span>{isText ? 'Sentence' : 'Input'}</span>
           <select value={Math.min(chosen, list.length - 1)} onChange={(e) => setChosen(Number(e.currentTarget.value))}>
-            {list.map((a, i) => <option key={a.id} value={i}>{String(a.params.text ?? `analysis ${a.id}`)}</option>)}
+            {list.map((a, i) => <option key={a.id} value={i}>{String(a.params.text ?? a.params.input ?? `analysis ${a.id}`)}</option>)}
           </select>
         </label>
       )}
-      {current && <InformationView result={current.result} />}
+      {current && (current.result.image ? <ImageInformationView result={current.result} /> : <InformationView result={current.result} />)}
     </section>
   );
 }
@@ -103,7 +102,58 @@ function InformationView({ result }: { result: InformationResult }) {
   );
 }
 
-function MeanCurve({ names, means, measure }: { names: string[]; means: number[]; measure: Measure }) {
+/**
+ * An image's information: the input, then each layer with a veil over the image — thick where
+ * the layer has forgotten the patch (σ near the largest allowed), none where it keeps it best;
+ * one scale for all layers. A veil reads on any image (a coloured shade hides a dark MNIST
+ * background instead of marking it).
+ */
+function ImageInformationView({ result }: { result: InformationResult }) {
+  const image = result.image!;
+  const { values, lo, hi } = useMemo(() => {
+    const rows = result.layers.map((l) => l.sigma.map((s) => Math.log(s)));
+    const flat = rows.flat().filter(Number.isFinite);
+    return { values: rows, lo: Math.min(...flat), hi: Math.max(...flat) };
+  }, [result]);
+  const scale = (v: number): number => (hi > lo ? (v - lo) / (hi - lo) : 0.5);
+  const size = 150;
+  const across = (px: number) => `${(100 * px) / image.width}%`;
+  const down = (px: number) => `${(100 * px) / image.height}%`;
+  const picture = image.picture ? <img className="info-picture" src={image.picture} alt="" /> : null;
+  const names = result.layers.map((l) => l.name);
+  const means = values.map((row) => row.reduce((a, b) => a + b, 0) / Math.max(1, row.length));
+  return (
+    <div className="information">
+      <div className="info-images" data-testid="information-image">
+        <figure>
+          <div className="info-stack" style={{ width: size, height: (size * image.height) / image.width }}>{picture}</div>
+          <figcaption>input</figcaption>
+        </figure>
+        {result.layers.map((layer, li) => (
+          <figure key={layer.name}>
+            <div className="info-stack" style={{ width: size, height: (size * image.height) / image.width }}>
+              {picture}
+              {values[li]!.map((v, u) => {
+                const [row, col] = [Math.floor(u / image.across), u % image.across];
+                const w = Math.min(image.patch, image.width - col * image.patch);
+                const h = Math.min(image.patch, image.height - row * image.patch);
+                return (
+                  <div key={u} className="info-patch" title={`patch ${result.tokens[u]} at ${layer.name}: σ ${number(layer.sigma[u])}`}
+                    style={{ left: across(col * image.patch), top: down(row * image.patch), width: across(w), height: down(h), opacity: 0.88 * scale(v) }} />
+                );
+              })}
+            </div>
+            <figcaption title={layer.name}>{shortName(layer.name)} · mean log σ {number(means[li], 2)}</figcaption>
+          </figure>
+        ))}
+      </div>
+      <p className="muted small">Veiled: the layer has forgotten that patch (large σ); clear: it keeps it. One scale for all layers; σ per {image.patch}×{image.patch}-pixel patch.</p>
+      <MeanCurve names={names} means={means} measure="sigma" unit="patches" />
+    </div>
+  );
+}
+
+function MeanCurve({ names, means, measure, unit = 'words' }: { names: string[]; means: number[]; measure: Measure; unit?: string }) {
   const label = measure === 'sigma' ? 'mean log σ' : 'mean H';
   const options = useMemo<Omit<uPlot.Options, 'width' | 'height'>>(() => ({
     // Half a layer of room on each side, so the first and last names fit.
@@ -118,7 +168,7 @@ function MeanCurve({ names, means, measure }: { names: string[]; means: number[]
   const data = useMemo<uPlot.AlignedData>(() => [names.map((_, i) => i), means], [names, means]);
   return (
     <figure>
-      <figcaption>Mean over the words, per layer</figcaption>
+      <figcaption>Mean over the {unit}, per layer</figcaption>
       <UPlotChart options={options} data={data} height={180} label={`${label} per layer`} />
     </figure>
   );

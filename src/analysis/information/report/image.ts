@@ -3,6 +3,7 @@
  * drawn over it (bright: kept, σ small; nothing: forgotten, σ at its ceiling), one colour scale
  * for all layers so that they compare; and a few lines per layer for the terminal.
  */
+import { toRgb } from '../../../render/image-input.js';
 import { renderPanelsPng, type Panel } from '../../../render/side-by-side.js';
 import { Tensor } from '../../../tensor/tensor.js';
 import { GlassboxError } from '../../../util/errors.js';
@@ -73,4 +74,12 @@ export async function stackPngs(pngs: readonly Buffer[]): Promise<Buffer> {
     .composite(pngs.map((input, i) => ({ input, left: 0, top: tops[i]! })))
     .png()
     .toBuffer();
+}
+
+/** An image tensor [1, C, H, W] (values 0…1) as a PNG data URL at its own size. */
+export async function inputPicture(image: Tensor): Promise<string> {
+  const { default: sharp } = await import('sharp');
+  const rgb = toRgb(image);
+  const png = await sharp(Buffer.from(rgb.data.buffer, rgb.data.byteOffset, rgb.data.byteLength), { raw: { width: rgb.width, height: rgb.height, channels: 3 } }).png().toBuffer();
+  return `data:image/png;base64,${png.toString('base64')}`;
 }

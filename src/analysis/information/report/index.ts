@@ -6,4 +6,4 @@ export { informationHtml, type ReportOptions } from './html.js';
 export { informationPng, svgToPng, type PngOptions } from './png.js';
 export { informationTable, type TableOptions } from './terminal.js';
 export type { Svg } from './draw.js';
-export { informationImagePng, informationSummary, keptMap, stackPngs } from './image.js';
+export { informationImagePng, informationSummary, inputPicture, keptMap, stackPngs } from './image.js';

@@ -28,6 +28,8 @@ export interface ImageLayout {
   patch: number;
   across: number;
   down: number;
+  /** The input as the model saw it, a PNG data URL, for viewers (the dashboard); kept with stored results. */
+  picture?: string;
 }
 
 export interface InformationRecord {
