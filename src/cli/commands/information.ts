@@ -49,7 +49,7 @@ const DEFAULT_SAMPLES = 100;
 export function registerInformation(program: Command, io: CliIO): void {
   const cmd = program
     .command('information')
-    .description('how much of each word every layer keeps: the per-word information of Guan et al. (ICML 2019)')
+    .description('how much of each word (or image patch) every layer keeps: the information measure of Guan et al. (ICML 2019)')
     .argument('[model]', 'an ONNX model file, or a run from the store: <run>[:<step>|:latest]')
     .option('--text <sentence>', 'the sentence to measure (with --tokenizer, or a run from the store)')
     .option('-i, --input <spec...>', 'tensors as [name=]file.json: the model\'s input when it already is the embedding tensor [1, seq, D] (noise per position), or token ids')
