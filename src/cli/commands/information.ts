@@ -60,7 +60,7 @@ export function registerInformation(program: Command, io: CliIO): void {
     .option('--compare <runs>', 'more models for the same sentence, separated by commas: figures side by side', modelList)
     .option('--tokenizer <file>', 'a Hugging Face tokenizer.json for --text')
     .option('--embedding <tensor>', 'the tensor noise is added to, when the embedding output cannot be found (or another is wanted)')
-    .option('--samples <n>', `sentences or images from the run's training data for the feature scale s (default ${DEFAULT_SAMPLES}; 0: s from the input itself)`, integerOption('--samples', 0), DEFAULT_SAMPLES)
+    .option('--samples <n>', 'sentences or images from the run\'s training data for the feature scale s (0: s from the input itself)', integerOption('--samples', 0), DEFAULT_SAMPLES)
     .option('--steps <n>', 'Adam steps at most (default 5000, the reference\'s; early stopping ends sooner)', integerOption('--steps', 1))
     .option('--noise-samples <k>', 'noise draws per step, in one batched run (default 4)', integerOption('--noise-samples', 1))
     .option('--seed <n>', 'seed of the initial σ and the noise (default 0)', integerOption('--seed', 0))
