@@ -117,6 +117,8 @@ export async function train(options: TrainOptions, sink: CheckpointSink): Promis
   // the batch before.
   const stepsPerEpoch = Math.max(1, trainSplit.size % options.batchSize === 1 ? Math.floor(trainSplit.size / options.batchSize) : Math.ceil(trainSplit.size / options.batchSize));
   const totalSteps = stepsPerEpoch * options.epochs;
+  /** Examples in batch b of an epoch: full batches, and what is left in the last one. */
+  const batchLength = (b: number): number => (b + 1 === stepsPerEpoch ? trainSplit.size - b * options.batchSize : options.batchSize);
   const masks = new Random(seed * 7919 + 17);
   const dropout = new DropoutMasks(trainGraph.masks, masks);
   const tokenMasks = new Random(seed * 6151 + 29);
@@ -163,16 +165,14 @@ export async function train(options: TrainOptions, sink: CheckpointSink): Promis
     for (let epoch = position.epoch; epoch < options.epochs; epoch++) {
       const order = epochOrder(seed, epoch, trainSplit.size);
       for (let batch = position.batch; batch < stepsPerEpoch; batch++) {
-        const end = batch + 1 === stepsPerEpoch ? trainSplit.size : (batch + 1) * options.batchSize;
-        const indices = Array.from(order.subarray(batch * options.batchSize, end));
+        const indices = Array.from(order.subarray(batch * options.batchSize, batch * options.batchSize + batchLength(batch)));
         const data = objective.batch(trainSplit, indices, labels, tokenMasks);
         const feeds: Record<string, Tensor> = { [trainInputName(trainGraph)]: data.input, labels: data.labels };
         // The weights' own arrays, not copies: onnxruntime reads them before the optimizer writes.
         for (const [name, w] of weights) if (trainGraph.parameters.includes(name)) feeds[name] = new Tensor('float32', shapeOf(trainGraph, name), w);
         const seq = dataset.kind === 'tokens' ? dataset.shape[0]! : 1;
-        // The next step's batch: this epoch's next one, or the next epoch's first.
-        const upcoming = batch + 2 < stepsPerEpoch ? options.batchSize : batch + 2 === stepsPerEpoch ? trainSplit.size - (batch + 1) * options.batchSize : Math.min(options.batchSize, trainSplit.size);
-        Object.assign(feeds, await dropout.take({ batch: indices.length, seq }, { batch: upcoming, seq }));
+        // The next step's batch is this epoch's next one, or the next epoch's first.
+        Object.assign(feeds, await dropout.take({ batch: indices.length, seq }, { batch: batchLength((batch + 1) % stepsPerEpoch), seq }));
         checkFinite(data.input, position.step + 1);
         // Weights and masks are ours; the batch was checked just above. The loss check below catches divergence.
         const { outputs, gradients } = await training.gradients.run(feeds, {}, { allowNaN: true });
