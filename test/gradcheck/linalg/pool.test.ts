@@ -91,6 +91,11 @@ const MAX_CASES: PoolCase[] = [
   { name: 'dynamic H, W', x: [2, 2, 9, 7], declared: ['batch', 2, 'h', 'w'], attrs: { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], ceil_mode: 1 } },
   { name: 'ties go to the first maximum (overlapping windows)', x: [2, 3, 7, 7], attrs: { kernel_shape: [3, 3], strides: [1, 2], pads: [1, 1, 1, 1] }, data: 'ties' },
   { name: 'ties, storage_order = 1, dilations', x: [2, 2, 7, 6], attrs: { kernel_shape: [2, 2], dilations: [2, 1], storage_order: 1 }, data: 'ties' },
+  // Tiled windows (kernel = strides, no pads), LeNet's pooling: ties, and sizes the windows do not divide.
+  { name: 'tiled 2×2 (LeNet pooling)', x: [2, 3, 8, 6], declared: ['batch', 3, 8, 6], attrs: { kernel_shape: [2, 2], strides: [2, 2] } },
+  { name: 'tiled 2×2, ties go to the first maximum in window order', x: [2, 3, 8, 6], attrs: { kernel_shape: [2, 2], strides: [2, 2] }, data: 'ties' },
+  { name: 'tiled 2×3, trailing rows and columns no window reaches', x: [2, 2, 7, 8], attrs: { kernel_shape: [2, 3], strides: [2, 3] } },
+  { name: 'tiled 3×3, ties, dynamic H and W', x: [2, 2, 10, 9], declared: ['batch', 2, 'h', 'w'], attrs: { kernel_shape: [3, 3], strides: [3, 3], auto_pad: 'VALID' }, data: 'ties' },
 ];
 
 const AVG_CASES: PoolCase[] = [
