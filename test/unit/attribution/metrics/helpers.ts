@@ -2,10 +2,13 @@
  * Tiny models and hand-written attribution functions for the metric tests (kept local so the
  * metrics are tested independently of the method classes).
  */
+import { join } from 'node:path';
 import { Explainable } from '../../../../src/attribution/explainable.js';
 import type { AttributionResult, Target } from '../../../../src/attribution/types.js';
 import { GraphBuilder } from '../../../../src/onnx/builder.js';
+import { loadModel } from '../../../../src/onnx/io.js';
 import { Tensor } from '../../../../src/tensor/tensor.js';
+import { ROOT } from '../../../helpers/fixtures.js';
 
 export const W = [
   [0.5, -1.0, 0.25],
@@ -14,6 +17,10 @@ export const W = [
   [0.2, -0.4, 1.2],
 ];
 export const B = [0.1, -0.2, 0.3];
+
+/** Two input rows for the linear model (and the MLP's first four inputs), and a target per row. */
+export const X = float32([2, 4], [0.3, -1.2, 0.8, 2.0, -0.5, 0.7, 1.1, -0.9]);
+export const TARGET = [0, 2];
 
 /**
  * logits = reshape(x, [N, 4]) · W + B for inputs of any shape with 4 values per row, with an
@@ -27,6 +34,11 @@ export async function linearModel(rowShape: number[] = [4], options: { tanh?: bo
   const lin = b.op('Add', [options.tanh ? b.op('Tanh', [mm]) : mm, b.constant('b', Tensor.float32([3], B))]);
   b.output(b.op('Identity', [lin], {}, { outputs: ['logits'] })[0]!);
   return Explainable.create(b.model());
+}
+
+/** The gradient fixtures' MLP (8 inputs, 3 classes): a nonlinear model exported from PyTorch. */
+export function mlpModel(): Promise<Explainable> {
+  return Explainable.create(loadModel(join(ROOT, 'test', 'fixtures', 'gradients', 'mlp.onnx')));
 }
 
 /** Column t of W, as a flat row shaped like one input row. */

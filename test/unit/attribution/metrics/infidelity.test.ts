@@ -1,15 +1,10 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Explainable } from '../../../../src/attribution/explainable.js';
 import { gaussianPerturbation, infidelity, infidelityPerturbFuncDecorator, type InfidelityPerturbFunc } from '../../../../src/attribution/metrics/index.js';
-import { loadModel } from '../../../../src/onnx/io.js';
 import { Tensor } from '../../../../src/tensor/tensor.js';
 import { Random } from '../../../../src/util/random.js';
-import { ROOT } from '../../../helpers/fixtures.js';
-import { float32, gradient, inputXGradient, integratedGradients, linearModel, row, weightColumn } from './helpers.js';
+import { float32, gradient, inputXGradient, integratedGradients, linearModel, row, weightColumn , mlpModel, TARGET, X } from './helpers.js';
 
-const X = float32([2, 4], [0.3, -1.2, 0.8, 2.0, -0.5, 0.7, 1.1, -0.9]);
-const TARGET = [0, 2];
 
 /**
  * I = scale·e_(s mod 4) for the s-th sample of each row: a deterministic perturbation that does
@@ -33,7 +28,7 @@ describe('infidelity (Captum definition)', () => {
   let mlp: Explainable;
   beforeAll(async () => {
     linear = await linearModel();
-    mlp = await Explainable.create(loadModel(join(ROOT, 'test', 'fixtures', 'gradients', 'mlp.onnx')));
+    mlp = await mlpModel();
   });
   afterAll(async () => {
     await linear.release();

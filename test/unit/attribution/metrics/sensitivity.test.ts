@@ -1,15 +1,10 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Explainable } from '../../../../src/attribution/explainable.js';
 import { rowNorms, sensitivityMax, uniformPerturbation, type SensitivityPerturbFunc } from '../../../../src/attribution/metrics/index.js';
 import type { Target } from '../../../../src/attribution/types.js';
-import { loadModel } from '../../../../src/onnx/io.js';
 import { Tensor } from '../../../../src/tensor/tensor.js';
-import { ROOT } from '../../../helpers/fixtures.js';
-import { float32, gradient, inputXGradient, linearModel, method, row, weightColumn } from './helpers.js';
+import { float32, gradient, inputXGradient, linearModel, method, row, weightColumn , mlpModel, TARGET, X } from './helpers.js';
 
-const X = float32([2, 4], [0.3, -1.2, 0.8, 2.0, -0.5, 0.7, 1.1, -0.9]);
-const TARGET = [0, 2];
 
 /** The default perturbation, recording what it produced. */
 function recording(seen: Tensor[]): SensitivityPerturbFunc {
@@ -25,7 +20,7 @@ describe('sensitivityMax (Captum definition)', () => {
   let mlp: Explainable;
   beforeAll(async () => {
     linear = await linearModel();
-    mlp = await Explainable.create(loadModel(join(ROOT, 'test', 'fixtures', 'gradients', 'mlp.onnx')));
+    mlp = await mlpModel();
   });
   afterAll(async () => {
     await linear.release();

@@ -1,12 +1,10 @@
 /** The metrics with the library's own IntegratedGradients on the MLP fixture. */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Explainable } from '../../../../src/attribution/explainable.js';
 import { IntegratedGradients } from '../../../../src/attribution/gradient/index.js';
 import { deletionCurve, infidelity, infidelityPerturbFuncDecorator, insertionCurve, sensitivityMax } from '../../../../src/attribution/metrics/index.js';
-import { loadModel } from '../../../../src/onnx/io.js';
 import { Tensor } from '../../../../src/tensor/tensor.js';
-import { ROOT } from '../../../helpers/fixtures.js';
+import { mlpModel } from './helpers.js';
 
 describe('metrics with IntegratedGradients on the MLP fixture', () => {
   let mlp: Explainable;
@@ -14,7 +12,7 @@ describe('metrics with IntegratedGradients on the MLP fixture', () => {
   const x = Tensor.float32([2, 8], Array.from({ length: 16 }, (_, i) => Math.sin(i + 1) * 2));
   const target = [2, 1];
   beforeAll(async () => {
-    mlp = await Explainable.create(loadModel(join(ROOT, 'test', 'fixtures', 'gradients', 'mlp.onnx')));
+    mlp = await mlpModel();
     ig = new IntegratedGradients(mlp);
   });
   afterAll(async () => {
