@@ -186,6 +186,7 @@ describe('glassbox information on ONNX files', () => {
     expectOneLineError(await cli('information', noCut, '--text', 'fine'), /a sentence needs .*ids\.onnx's tokenizer: give --tokenizer/);
     expectOneLineError(await cli('information', noCut, '--input', 'input_ids=[[3, 4, 5, 6, 7]]'), /no embedding cut point.*--embedding <tensor>/);
     expectOneLineError(await cli('information', transformer, '--store', store), /say what to measure: --text/);
+    expectOneLineError(await cli('information', transformer, '--store', store, '--input', 'input_ids=[[3, 4, 5]]', '--save'), /--save keeps the information of a sentence or an image for the dashboard; for a tensor use --json/);
     expectOneLineError(await cli('information', noCut, '--input', 'input_ids=[[3, 4, 5, 6, 7]]', '--save'), /--save keeps results with a run of the store; .*ids\.onnx is a file/);
   });
 

@@ -10,6 +10,7 @@ import { resolveModel, type ModelRef } from '../../explain/model-ref.js';
 import { resolveSubject } from '../../explain/subject.js';
 import { writeFileAtomic } from '../../onnx/io.js';
 import { feedsFromArgs } from '../../runtime/feed-files.js';
+import type { Feeds } from '../../runtime/feeds.js';
 import { parseCheckpointRef, RunStore } from '../../store/index.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { Dataset } from '../../train/types.js';
@@ -100,18 +101,20 @@ keeps over the image.`);
     if (flags.save && fileGiven) throw new GlassboxError('bad-option', `--save keeps results with a run of the store; ${fileGiven.ref} is a file`);
     const textual = flags.text !== undefined || (flags.example !== undefined && models[0]!.model.dataset?.kind === 'tokens');
     const sentence = textual ? flags.text ?? exampleSentence(models[0]!.model, flags.example!) : undefined;
-    if (flags.save && flags.input && !imageIn(flags.input, models[0]!.model)) throw new GlassboxError('bad-option', '--save keeps the information of a sentence or an image for the dashboard; for a tensor use --json');
 
     const records: InformationRecord[] = [];
     const pictures: Buffer[] = [];
     for (const m of models) {
       const request = requestFor(io, m.model.label, flags);
+      // Tensor files are read once, here: an image among them is measured per patch, anything else per position.
+      const feeds = flags.input ? feedsFromArgs(flags.input, m.model.model.graph.feedInputs) : undefined;
       if (sentence !== undefined) {
         records.push(await measureText(m.model.model, await tokenizerFor(m.model, flags.tokenizer), m.model.label, sentence, { ...request, samples: samplesFor(m.model, flags.samples) }));
-      } else if (flags.input && !imageIn(flags.input, m.model)) {
-        records.push(await measureTensor(m.model.model, feedsFromArgs(flags.input, m.model.model.graph.feedInputs), m.model.label, { ...request, source: flags.input.join(' ') }));
+      } else if (feeds && !holdsImage(feeds)) {
+        if (flags.save) throw new GlassboxError('bad-option', '--save keeps the information of a sentence or an image for the dashboard; for a tensor use --json');
+        records.push(await measureTensor(m.model.model, feeds, m.model.label, { ...request, source: flags.input!.join(' ') }));
       } else {
-        const { record, image } = await measureImageOf(m.model, flags, request);
+        const { record, image } = await measureImageOf(m.model, flags, request, feeds);
         records.push(record);
         if (image && (flags.png || flags.html)) pictures.push(await informationImagePng(record, image));
         // Stored with the result: the dashboard draws the layers over it.
@@ -139,18 +142,17 @@ keeps over the image.`);
   });
 }
 
-/** Whether an --input feeds the model an image [1, C, H, W] at its float input (measured per patch). */
-function imageIn(input: readonly string[], ref: ModelRef): boolean {
-  const feeds = feedsFromArgs(input, ref.model.graph.feedInputs);
+/** Whether the tensors given feed an image [1, C, H, W] (measured per patch). */
+function holdsImage(feeds: Feeds): boolean {
   return Object.values(feeds).some((t) => t.rank === 4 && (t.dtype === 'float32' || t.dtype === 'float64'));
 }
 
-/** σ per patch of the image given (a file, a test example of an image run, or a tensor), with the image. */
-async function measureImageOf(ref: ModelRef, flags: Flags, request: MeasureRequest): Promise<{ record: InformationRecord; image?: Tensor }> {
+/** σ per patch of the image given (a file, a test example of an image run, or tensors), with the image. */
+async function measureImageOf(ref: ModelRef, flags: Flags, request: MeasureRequest, feeds: Feeds | undefined): Promise<{ record: InformationRecord; image?: Tensor }> {
   const subject = await resolveSubject(ref, {
     ...(flags.image !== undefined ? { image: flags.image } : {}),
     ...(flags.example !== undefined ? { example: flags.example } : {}),
-    ...(flags.input ? { input: flags.input } : {}),
+    ...(feeds ? { feeds, input: flags.input! } : {}),
     ...(flags.embedding !== undefined ? { embedding: flags.embedding } : {}),
     ...(request.runtime ? { runtime: request.runtime } : {}),
   });
