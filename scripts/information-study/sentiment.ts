@@ -8,7 +8,7 @@ import { measureText } from '../../src/analysis/information/request.js';
 import { adjacentCorrelation, keptAuc, keptGap, meanError, neighbourEffect } from '../../src/analysis/information/profile.js';
 import { relativeLogSigma, type InformationRecord } from '../../src/analysis/information/report/index.js';
 import { tokenize } from '../../src/data/tokenizer.js';
-import { resolveModel } from '../../src/explain/model-ref.js';
+import { resolveModel, trainingTexts } from '../../src/explain/model-ref.js';
 import type { Dataset } from '../../src/train/types.js';
 import type { Lexicon } from './lexicon.js';
 import type { TrainedRun } from './runs.js';
@@ -56,8 +56,7 @@ export async function measureModels(storeDir: string, runs: readonly TrainedRun[
     const ref = resolveModel(run.run, storeDir);
     const dataset = ref.dataset!;
     const tokenizer = WordVocabularyTokenizer.fromDataset(dataset);
-    const texts = dataset.train.texts!;
-    const sampled = Array.from({ length: samples }, (_, k) => texts[Math.floor((k * texts.length) / samples)]!);
+    const sampled = trainingTexts(ref, samples);
     const text = await forText(ref.model, { tokenizer });
     const started = Date.now();
     try {

@@ -7,7 +7,7 @@
 import { measureImage } from '../analysis/information/image.js';
 import { informationImagePng, inputPicture } from '../analysis/information/report/image.js';
 import { explainSubject } from '../explain/explain.js';
-import { resolveModel, type ModelRef } from '../explain/model-ref.js';
+import { resolveModel, trainingImages } from '../explain/model-ref.js';
 import { resolveSubject, SubjectSessions } from '../explain/subject.js';
 import { renderPanelsPng, type Panel } from '../render/side-by-side.js';
 import type { RunStore } from '../store/store.js';
@@ -86,11 +86,6 @@ export async function digitsStudy(store: RunStore, runId: string, options: { exa
   return { runId, steps: checkpoints.map((c) => c.step), digits, ...(information ? { information } : {}) };
 }
 
-/** n training images spread over the split, [1, C, H, W] each: the sample for each layer's feature scale. */
-function trainingImages(ref: ModelRef, n: number): Tensor[] {
-  const train = ref.dataset!.train;
-  return Array.from({ length: Math.min(n, train.size) }, (_, k) => train.inputs([Math.floor((k * train.size) / n)]));
-}
 
 /** The CNN recipe's last convolution block: the deepest 'layer<i>' hook that is still spatial, for Grad-CAM. */
 function lastConvBlock(model: Model): string | undefined {

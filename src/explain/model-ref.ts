@@ -3,6 +3,7 @@ import { GlassboxError } from '../util/errors.js';
 import { loadDataset } from '../data/index.js';
 import { loadModel } from '../onnx/io.js';
 import type { Model } from '../onnx/ir/model.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { parseCheckpointRef, RunStore } from '../store/index.js';
 import type { Dataset } from '../train/types.js';
 
@@ -40,4 +41,26 @@ export function trainingDataset(name: string, vocabFrom?: string): Dataset {
   const other = loadDataset(vocabFrom);
   if (!other.vocabulary) throw new GlassboxError('bad-option', `--vocab-from needs a text dataset; "${vocabFrom}" has no vocabulary`);
   return loadDataset(name, { vocabulary: other.vocabulary, maxLength: other.shape[0]! });
+}
+
+/**
+ * n training sentences of a run's dataset, spread evenly over the split (its order may group
+ * sources or classes); none for a file or a dataset without texts. The information measure's
+ * sample for each layer's feature scale.
+ */
+export function trainingTexts(ref: ModelRef, n: number): string[] {
+  const texts = ref.dataset?.train.texts;
+  return texts ? spread(texts.length, n).map((i) => texts[i]!) : [];
+}
+
+/** n training images of a run's image dataset, [1, C, H, W] each, spread as trainingTexts. */
+export function trainingImages(ref: ModelRef, n: number): Tensor[] {
+  const dataset = ref.dataset;
+  return dataset?.kind === 'image' ? spread(dataset.train.size, n).map((i) => dataset.train.inputs([i])) : [];
+}
+
+/** min(n, size) indices spread evenly over 0 … size − 1. */
+function spread(size: number, n: number): number[] {
+  const count = Math.min(n, size);
+  return Array.from({ length: count }, (_, k) => Math.floor((k * size) / count));
 }

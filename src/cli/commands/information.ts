@@ -6,7 +6,7 @@ import { measureTensor, measureText, type MeasureRequest } from '../../analysis/
 import { HfTokenizer } from '../../attribution/text/hf-tokenizer.js';
 import type { TextTokenizer } from '../../attribution/text/tokenizer.js';
 import { WordVocabularyTokenizer } from '../../attribution/text/word-vocabulary.js';
-import { resolveModel, type ModelRef } from '../../explain/model-ref.js';
+import { resolveModel, trainingImages, trainingTexts, type ModelRef } from '../../explain/model-ref.js';
 import { resolveSubject } from '../../explain/subject.js';
 import { writeFileAtomic } from '../../onnx/io.js';
 import { feedsFromArgs } from '../../runtime/feed-files.js';
@@ -109,7 +109,7 @@ keeps over the image.`);
       // Tensor files are read once, here: an image among them is measured per patch, anything else per position.
       const feeds = flags.input ? feedsFromArgs(flags.input, m.model.model.graph.feedInputs) : undefined;
       if (sentence !== undefined) {
-        records.push(await measureText(m.model.model, await tokenizerFor(m.model, flags.tokenizer), m.model.label, sentence, { ...request, samples: samplesFor(m.model, flags.samples) }));
+        records.push(await measureText(m.model.model, await tokenizerFor(m.model, flags.tokenizer), m.model.label, sentence, { ...request, samples: trainingTexts(m.model, flags.samples) }));
       } else if (feeds && !holdsImage(feeds)) {
         if (flags.save) throw new GlassboxError('bad-option', '--save keeps the information of a sentence or an image for the dashboard; for a tensor use --json');
         records.push(await measureTensor(m.model.model, feeds, m.model.label, { ...request, source: flags.input!.join(' ') }));
@@ -159,7 +159,7 @@ async function measureImageOf(ref: ModelRef, flags: Flags, request: MeasureReque
   try {
     if (subject.input.rank !== 4) throw new GlassboxError('bad-input', `${ref.label} reads [${subject.input.shape.join(', ')}] at "${subject.explainable.input}", not an image [1, C, H, W]: give a sentence (--text) or a tensor (--input)`);
     const record = await measureImage(subject.explainable, subject.input, subject.extra, ref.label, {
-      ...request, source: subject.source, samples: imageSamples(ref, flags.samples),
+      ...request, source: subject.source, samples: trainingImages(ref, flags.samples),
       ...(flags.patch !== undefined ? { patch: flags.patch } : {}),
     });
     return { record, ...(subject.image ? { image: subject.image } : {}) };
@@ -168,13 +168,6 @@ async function measureImageOf(ref: ModelRef, flags: Flags, request: MeasureReque
   }
 }
 
-/** n training images of the run's dataset spread evenly over the split, [1, C, H, W] each. */
-function imageSamples(ref: ModelRef, n: number): Tensor[] {
-  const dataset = ref.dataset;
-  if (!dataset || dataset.kind !== 'image' || n === 0) return [];
-  const count = Math.min(n, dataset.train.size);
-  return Array.from({ length: count }, (_, k) => dataset.train.inputs([Math.floor((k * dataset.train.size) / count)]));
-}
 
 /** A reference resolveModel looks up in the store (what is not a file). */
 function isStoreRef(ref: string): boolean {
@@ -216,13 +209,6 @@ function exampleSentence(ref: ModelRef, i: number): string {
   return texts[i]!;
 }
 
-/** n training sentences spread evenly over the split (its order may group sources or classes). */
-function samplesFor(ref: ModelRef, n: number): string[] {
-  const texts = ref.dataset?.train.texts;
-  if (!texts || n === 0) return [];
-  const count = Math.min(n, texts.length);
-  return Array.from({ length: count }, (_, k) => texts[Math.floor((k * texts.length) / count)]!);
-}
 
 function title(ref: ModelRef): string {
   const dataset: Dataset | undefined = ref.dataset;
