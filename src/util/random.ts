@@ -30,15 +30,6 @@ export class Random {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
 
-  /**
-   * Fills `out` with `value` where next() < p and 0 elsewhere, exactly as that loop would (same
-   * numbers, same state after), 3–4× faster (the generator inlined): dropout masks.
-   */
-  fillBernoulli(out: Float32Array, p: number, value: number): Float32Array {
-    this.state = bernoulliFill(out, this.state, p, value);
-    return out;
-  }
-
   /** Advances the generator as `n` calls of next() would, without drawing them. */
   skip(n: number): this {
     this.state = advanceState(this.state, n);
