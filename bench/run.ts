@@ -12,6 +12,7 @@ const BENCHES: Record<string, () => Promise<string[]>> = {
   ig: async () => (await import('./ig.js')).benchIg(),
   information: async () => (await import('./information.js')).benchInformation(),
   train: async () => (await import('./train.js')).benchTrain(),
+  conv: async () => (await import('./conv.js')).benchConv(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
