@@ -13,6 +13,7 @@ const BENCHES: Record<string, () => Promise<string[]>> = {
   information: async () => (await import('./information.js')).benchInformation(),
   train: async () => (await import('./train.js')).benchTrain(),
   conv: async () => (await import('./conv.js')).benchConv(),
+  profile: async () => (await import('./profile.js')).benchProfile(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

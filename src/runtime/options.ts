@@ -14,6 +14,11 @@ export interface RuntimeOptions {
   memoryPattern?: boolean;
   /** onnxruntime graph transformers to switch off by name (besides the ones glassbox always avoids). */
   disabledOptimizers?: readonly string[];
+  /**
+   * Path prefix for onnxruntime's profile: each session writes the time of every node run
+   * (Chrome trace JSON, `<prefix>_<date>.json`) when it is released. For finding where time goes.
+   */
+  profile?: string;
 }
 
 /**
@@ -38,6 +43,7 @@ export function ortSessionOptions(options: RuntimeOptions): ort.InferenceSession
       session: { 'intra_op.allow_spinning': '0' },
     },
   };
+  if (options.profile !== undefined) Object.assign(out, { enableProfiling: true, profileFilePrefix: options.profile });
   if (options.deterministic) {
     out.intraOpNumThreads = 1;
     out.interOpNumThreads = 1;
@@ -49,5 +55,5 @@ export function ortSessionOptions(options: RuntimeOptions): ort.InferenceSession
 
 /** A stable key for caching sessions per option set. */
 export function optionsKey(options: RuntimeOptions): string {
-  return JSON.stringify([options.threads ?? 0, options.deterministic ?? false, options.optimization ?? 'all', options.memoryPattern ?? false, options.disabledOptimizers ?? []]);
+  return JSON.stringify([options.threads ?? 0, options.deterministic ?? false, options.optimization ?? 'all', options.memoryPattern ?? false, options.disabledOptimizers ?? [], options.profile ?? null]);
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadModel } from '../../../src/onnx/io.js';
 import { Session, SessionCache } from '../../../src/runtime/session.js';
@@ -16,6 +19,22 @@ describe('Session', () => {
     const out = await session.run(io.inputs);
     for (const [key, want] of Object.entries(io.outputs)) expect(relError(out[key]!, want)).toBeLessThan(1e-5);
     await session.release();
+  });
+
+  it('writes onnxruntime\'s profile, one event per node run, when asked (RuntimeOptions.profile)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'glassbox-profile-test-'));
+    try {
+      const session = await Session.create(loadModel(fixturePath('cnn_opset17')), { deterministic: true, profile: join(dir, 'cnn') });
+      for (let i = 0; i < 3; i++) await session.run({ input: Tensor.float32([2, 1, 28, 28]) });
+      await session.release();
+      const files = readdirSync(dir);
+      expect(files).toHaveLength(1);
+      const events = JSON.parse(readFileSync(join(dir, files[0]!), 'utf8')) as { cat: string; name: string; args?: { op_name?: string } }[];
+      expect(events.filter((e) => e.cat === 'Session' && e.name === 'model_run')).toHaveLength(3);
+      expect(events.some((e) => e.cat === 'Node' && e.args?.op_name === 'Conv')).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('rejects wrong names, dtypes, shapes and NaN with one-line messages', async () => {
