@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import ort from 'onnxruntime-node';
 import { GlassboxError, errorMessage } from '../util/errors.js';
 import { encodeModel } from '../onnx/io.js';
@@ -35,6 +37,10 @@ export class Session {
   /** For callers that already hold the encoded bytes of `model`. */
   static async fromBytes(model: Model, bytes: Uint8Array, options: RuntimeOptions = {}): Promise<Session> {
     preflight(model);
+    // onnxruntime silently writes no profile into a folder that does not exist.
+    if (options.profile !== undefined && !existsSync(dirname(options.profile))) {
+      throw new GlassboxError('bad-input', `cannot write the profile: folder ${dirname(options.profile)} does not exist`);
+    }
     try {
       return new Session(await ort.InferenceSession.create(bytes, ortSessionOptions(options)), model);
     } catch (error) {

@@ -32,6 +32,7 @@ describe('Session', () => {
       const events = JSON.parse(readFileSync(join(dir, files[0]!), 'utf8')) as { cat: string; name: string; args?: { op_name?: string } }[];
       expect(events.filter((e) => e.cat === 'Session' && e.name === 'model_run')).toHaveLength(3);
       expect(events.some((e) => e.cat === 'Node' && e.args?.op_name === 'Conv')).toBe(true);
+      await expect(Session.create(loadModel(fixturePath('cnn_opset17')), { profile: join(dir, 'missing', 'cnn') })).rejects.toThrow(/cannot write the profile: folder .*missing does not exist/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
