@@ -43,6 +43,7 @@ export interface TrainOptions {
   /** Use only the first N training / test examples (quick runs). */
   trainLimit?: number;
   testLimit?: number;
+  /** onnxruntime settings; a `profile` prefix gets '-train' and '-eval' for the two sessions. */
   runtime?: RuntimeOptions;
   /** Continue a run: from one of its checkpoints, or from scratch under its id when it has none. */
   resume?: { runId: string; state?: TrainerState };
@@ -107,8 +108,10 @@ export async function train(options: TrainOptions, sink: CheckpointSink): Promis
   const objective = chooseObjective(objectiveName, dataset, evalGraph);
   const optimizer = createOptimizer(options.optimizer);
   const runtime = options.runtime ?? { deterministic: true };
-  const training = await createTrainingSession(trainGraph, objective.loss, runtime);
-  const evaluation = await createEvalSession(evalGraph, [...weights.keys()], runtime);
+  // With profiling on, each session writes its own trace: <prefix>-train_<date>.json and -eval_.
+  const profiled = (session: string) => (runtime.profile === undefined ? runtime : { ...runtime, profile: `${runtime.profile}-${session}` });
+  const training = await createTrainingSession(trainGraph, objective.loss, profiled('train'));
+  const evaluation = await createEvalSession(evalGraph, [...weights.keys()], profiled('eval'));
 
   const trainSplit = limit(dataset.train, options.trainLimit);
   const testSplit = limit(dataset.test, options.testLimit);

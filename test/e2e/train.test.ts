@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -60,6 +60,23 @@ describe('glassbox train', () => {
     expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
     for (const [name, values] of a) expect(b.get(name), name).toEqual(values);
   }, 120_000);
+
+  it('--profile prints where each step\'s time went, per op, and keeps both sessions\' traces', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'glassbox-train-profile-'));
+    const r = bin(['train', '--recipe', 'cnn', '--dataset', 'mnist', '--train-limit', '960', '--test-limit', '64', '--epochs', '1', '--store', join(dir, 'store'), '--profile', join(dir, 'prof')]);
+    expect(r.code, r.stderr).toBe(0);
+    // 15 steps: the first 5 are left out as warm-up, so that 10 remain.
+    expect(r.stderr).toMatch(/where each training step's time went: [\d.]+ ms in onnxruntime kernels \(mean of 10 steps\)/);
+    expect(r.stderr).toMatch(/^ {2}Conv +[\d.]+ ms +\d+ %$/m);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.replace(/_[\d_-]+\.json$/, '')).sort()).toEqual(['prof-s1-eval', 'prof-s1-train']);
+    // A folder that does not exist is refused before a run is created.
+    const bad = bin(['train', '--recipe', 'mlp', '--dataset', 'mnist', '--train-limit', '100', '--store', join(dir, 'store2'), '--profile', join(dir, 'missing', 'prof')]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.trim()).toMatch(/^glassbox: cannot write the profile: folder .*missing does not exist$/);
+    const store = RunStore.open(join(dir, 'store2'), { create: true });
+    expect(store.listRuns()).toEqual([]);
+    store.close();
+  }, 60_000);
 
   it('gives one-line errors for an unknown recipe, dataset or run', () => {
     let r = bin(['train', '--recipe', 'cnnn', '--dataset', 'mnist', '--store', join(tmpdir(), 'glassbox-none')]);

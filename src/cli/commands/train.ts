@@ -10,6 +10,7 @@ import type { CliIO } from '../context.js';
 import { formatNumber } from '../format-tensor.js';
 import { writeJson } from '../output.js';
 import { progressBar } from '../progress.js';
+import { latestProfile, readProfile, summariseProfile } from '../../runtime/profile.js';
 import { integerOption } from './shared.js';
 
 interface TrainFlags {
@@ -40,6 +41,7 @@ interface TrainFlags {
   init?: string;
   vocabFrom?: string;
   threads?: number;
+  profile?: string;
   json?: string | boolean;
 }
 
@@ -74,6 +76,7 @@ export function registerTrain(program: Command, io: CliIO): void {
     .option('--init <run[:step]>', 'start from the weights of another run (where names and shapes match), e.g. a pretrained mlm encoder')
     .option('--vocab-from <dataset>', "tokenize with another text dataset's vocabulary and length (pretraining on one corpus, fine-tuning on another)")
     .option('--threads <n>', 'threads per operator', integerOption('--threads', 1))
+    .option('--profile <prefix>', "onnxruntime's profiler: print where each step's time went, per op, and keep the traces (one event per node and step: tens of MB for a long run) as <prefix>-s<seed>-train_<date>.json, for ui.perfetto.dev")
     .option('--json [file]', 'write the final metrics of every run as JSON')
     .addHelpText('after', `
 Examples:
@@ -125,7 +128,10 @@ function optionsFrom(flags: TrainFlags, seed: number, store: RunStore): Omit<Tra
     ...(flags.clipNorm || flags.clipValue ? { clip: { ...(flags.clipNorm ? { norm: flags.clipNorm } : {}), ...(flags.clipValue ? { value: flags.clipValue } : {}) } } : {}),
     ...(flags.randomLabels !== undefined ? { randomLabels: flags.randomLabels } : {}),
     ...(flags.trainLimit ? { trainLimit: flags.trainLimit } : {}), ...(flags.testLimit ? { testLimit: flags.testLimit } : {}),
-    runtime: { deterministic: flags.threads === undefined, ...(flags.threads ? { threads: flags.threads } : {}) },
+    runtime: {
+      deterministic: flags.threads === undefined, ...(flags.threads ? { threads: flags.threads } : {}),
+      ...(flags.profile !== undefined ? { profile: `${flags.profile}-s${seed}` } : {}),
+    },
   };
 }
 
@@ -146,6 +152,7 @@ async function runOne(store: RunStore, options: ReturnType<typeof optionsFrom>, 
     },
   }, store);
   bar?.stop();
+  if (options.runtime?.profile !== undefined) printProfile(io, options.runtime.profile);
   io.stdout(`run ${result.runId}${label}: test accuracy ${percent(result.final.testAccuracy)} after ${result.final.epoch} epochs, ${result.final.step} steps · ${store.listCheckpoints(result.runId).length} checkpoints in ${store.dir}\n`);
   return { runId: result.runId, final: result.final };
 }
@@ -182,6 +189,24 @@ function initialWeights(store: RunStore, ref: string) {
   if (step !== 'latest' && !Number.isInteger(step)) throw new GlassboxError('bad-option', `--init takes run[:step], got "${ref}"`);
   return store.loadWeights(run.id, step);
 }
+
+/** Where the training steps' time went, from the training session's trace (trainer: <prefix>-train). */
+function printProfile(io: CliIO, prefix: string): void {
+  const trace = latestProfile(`${prefix}-train`);
+  if (!trace) throw new GlassboxError('runtime', `onnxruntime wrote no profile under ${prefix}-train`);
+  const events = readProfile(trace);
+  const runs = events.filter((e) => e.cat === 'Session' && e.name === 'model_run').length;
+  // The first steps allocate memory and warm caches: leave out up to 10, keeping at least 10.
+  const { runs: counted, byOp, total } = summariseProfile(events, Math.min(WARMUP_STEPS, Math.max(0, runs - WARMUP_STEPS)));
+  const lines = [`where each training step's time went: ${total.toFixed(1)} ms in onnxruntime kernels (mean of ${counted} steps)`];
+  const width = Math.max(...[...byOp.keys()].slice(0, 10).map((op) => op.length));
+  for (const [op, ms] of [...byOp].slice(0, 10)) lines.push(`  ${op.padEnd(width)}  ${ms.toFixed(2).padStart(7)} ms  ${((100 * ms) / total).toFixed(0).padStart(3)} %`);
+  const evaluation = latestProfile(`${prefix}-eval`);
+  lines.push(`  traces (open in ui.perfetto.dev): ${trace}${evaluation ? `, and the test evaluations' ${evaluation}` : ''}`);
+  io.stderr(`${lines.join('\n')}\n`);
+}
+
+const WARMUP_STEPS = 10;
 
 function epochLine(m: Metrics, epochs: number): string {
   return `epoch ${m.epoch}/${epochs}  train loss ${formatNumber(m.trainLoss ?? NaN)} acc ${percent(m.trainAccuracy)}  test loss ${formatNumber(m.testLoss ?? NaN)} acc ${percent(m.testAccuracy)}`;
