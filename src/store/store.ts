@@ -309,10 +309,23 @@ export class RunStore implements CheckpointSink {
     this.claimed.add(runId);
   }
 
-  /** Removes a run: its rows first (readers stop seeing it), then its files. */
-  deleteRun(runId: string): void {
-    const result = this.db.prepare('DELETE FROM runs WHERE id = ?').run(runId);
-    if (result.changes === 0) this.unknownRun(runId);
+  /**
+   * Removes a run: its rows first (readers stop seeing it), then its files. With `refuseLive`,
+   * a run another live process is training is refused, checked under the write lock so that no
+   * trainer can claim it in between.
+   */
+  deleteRun(runId: string, options: { refuseLive?: boolean } = {}): void {
+    const remove = this.db.transaction(() => {
+      const row = this.db.prepare(`${RUN_SELECT} WHERE r.id = ?`).get(runId) as RunRow | undefined;
+      if (!row) this.unknownRun(runId);
+      const run = this.runInfo(row);
+      if (options.refuseLive && run.status === 'running' && !run.interrupted && !this.claimed.has(runId)) {
+        const where = row.writer_host && row.writer_host !== HOST ? ` on ${row.writer_host}` : '';
+        throw new GlassboxError('bad-run', `run ${runId} is being trained right now (process ${row.writer_pid}${where}); stop it or let it finish first`);
+      }
+      this.db.prepare('DELETE FROM runs WHERE id = ?').run(runId);
+    });
+    remove.immediate();
     this.claimed.delete(runId);
     rmSync(this.runDir(runId), { recursive: true, force: true });
   }

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -94,6 +94,29 @@ describe('glassbox export', () => {
     const latest = JSON.parse((await cli('export', `${runId}:latest`, join(dir, 'latest.onnx'), '--store', store, '--json')).stdout);
     expect(latest).toMatchObject({ run: runId, step: 20 });
     (await runLogits(join(dir, 'latest.onnx'))).forEach((v, i) => expect(v).toBeCloseTo(tinyForward(tinyWeights(20), x)[i]!, 5));
+  });
+});
+
+describe('glassbox runs rm', () => {
+  it('removes runs, rows and files; a typo or a run being trained removes nothing', async () => {
+    const dir = join(tempDir(), 'store');
+    const s = RunStore.open(dir);
+    const ids = [1, 2, 3].map((seed) => {
+      const id = s.startRun({ config: { recipe: 'tiny', dataset: 'toy' }, graph: tinyGraph(), seed });
+      s.writeCheckpoint(id, { step: 1, epoch: 0, lr: 0.1 }, tinyState(1));
+      if (seed < 3) s.finishRun(id, 'completed');
+      return id;
+    });
+    // Run 3 stays 'running', written by this (live) process.
+    expectOneLineError(await cli('runs', 'rm', ids[0]!, 'no-such-run', '--store', dir), /^glassbox: no run "no-such-run" in /);
+    expectOneLineError(await cli('runs', 'rm', ids[2]!, '--store', dir), new RegExp(`^glassbox: run ${ids[2]} is being trained right now \\(process ${process.pid}\\)`));
+    expect(s.listRuns()).toHaveLength(3);
+    const removed = await cli('runs', 'rm', ids[0]!, ids[1]!, ids[0]!, '--store', dir); // a repeated id is removed once
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(removed.stdout).toMatch(new RegExp(`^removed ${ids[0]}  \\(1 checkpoint, [\\d.]+ \\w?B\\)\nremoved ${ids[1]}  `));
+    expect(s.listRuns().map((r) => r.id)).toEqual([ids[2]]);
+    expect(existsSync(join(dir, 'runs', ids[0]!))).toBe(false);
+    s.close();
   });
 });
 

@@ -11,7 +11,7 @@ interface StoreFlags {
   json?: string | boolean;
 }
 
-/** The run-store commands: runs list|show, export, import. */
+/** The run-store commands: runs list|show|rm, export, import. */
 export function registerStoreCommands(program: Command, io: CliIO): void {
   registerRuns(program, io);
   registerExport(program, io);
@@ -33,12 +33,13 @@ export async function withStore<T>(dir: string, work: (store: RunStore) => T | P
 export function registerRuns(program: Command, io: CliIO): void {
   const runs = program
     .command('runs')
-    .description('list the runs of a run store, or show one: config, metrics per checkpoint, files')
+    .description('list the runs of a run store, show one (config, metrics per checkpoint, files), or remove some')
     .addHelpText('after', `
 Examples:
   glassbox runs list
   glassbox runs show 20261121-2040-mnist-cnn-s1
-  glassbox runs show 20261121-2040 --json     (an unambiguous prefix of an id will do)`);
+  glassbox runs show 20261121-2040 --json     (an unambiguous prefix of an id will do)
+  glassbox runs rm 20261121-2040-mnist-cnn-s1 20261121-2041`);
   runs
     .command('list', { isDefault: true })
     .description('one line per run: id, name, dataset, status, steps, checkpoints, best test accuracy, created')
@@ -102,6 +103,22 @@ Examples:
           ['checkpoints', `${rel(store.runDir(run.id))}/checkpoints/<step>.safetensors (${checkpoints.length} files, ${bytesLabel(total)})`],
         ]));
         io.stdout(`${lines.join('\n')}\n`);
+      });
+    });
+  runs
+    .command('rm')
+    .description('remove runs from the store: their checkpoints, metrics, analyses and files')
+    .argument('<ids...>', 'run ids (or unambiguous prefixes)')
+    .option(...STORE_OPTION)
+    .action(async (ids: string[], flags: StoreFlags) => {
+      await withStore(flags.store, (store) => {
+        // Every id is resolved before anything is removed: a typo removes nothing.
+        const chosen = [...new Map(ids.map((id) => store.resolveRun(id)).map((run) => [run.id, run])).values()];
+        for (const run of chosen) {
+          const bytes = store.listCheckpoints(run.id).reduce((n, c) => n + c.bytes, 0);
+          store.deleteRun(run.id, { refuseLive: true });
+          io.stdout(`removed ${run.id}  (${run.checkpoints} checkpoint${run.checkpoints === 1 ? '' : 's'}, ${bytesLabel(bytes)})\n`);
+        }
       });
     });
   for (const cmd of runs.commands) cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });

@@ -244,6 +244,23 @@ describe('RunStore', () => {
     expect(store.db.prepare('SELECT COUNT(*) AS n FROM analyses').get()).toEqual({ n: 0 });
   });
 
+  it('refuses to delete a run another live process is training, and deletes it once that writer is gone', () => {
+    const dir = tempDir();
+    const writer = openStore(dir);
+    const id = writer.startRun({ config, graph: tinyGraph(), seed: 1 });
+    writer.writeCheckpoint(id, { step: 1, epoch: 0, lr: 0.1 }, tinyState(1));
+    // Another process's view: this process is alive and writing the run.
+    const other = openStore(dir);
+    expect(message(() => other.deleteRun(id, { refuseLive: true }))).toMatch(new RegExp(`run ${id} is being trained right now \\(process ${process.pid}\\); stop it or let it finish first`));
+    expect(other.listRuns().map((r) => r.id)).toEqual([id]);
+    // A dead writer's run is interrupted, and deletable.
+    new Database(join(dir, 'store.sqlite')).prepare('UPDATE runs SET writer_pid = ? WHERE id = ?').run(4_194_305, id);
+    other.deleteRun(id, { refuseLive: true });
+    expect(other.listRuns()).toEqual([]);
+    expect(existsSync(join(dir, 'runs', id))).toBe(false);
+    expect(message(() => other.deleteRun(id, { refuseLive: true }))).toMatch(/no run/);
+  });
+
   it('deletes runs: rows (cascading) and files', () => {
     const dir = tempDir();
     const store = openStore(dir);
