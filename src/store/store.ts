@@ -531,9 +531,11 @@ export class RunStore implements CheckpointSink {
   }
 
   /**
-   * Removes what crashed writers left: temporary files whose writer process is gone, and
-   * checkpoint files without a row in runs that no live process is writing. The second check
-   * runs under the write lock, so a writer cannot claim the run halfway through.
+   * Removes what crashed writers left: temporary files whose writer process is gone; checkpoint
+   * files without a row in runs that no live process is writing; and run folders without a row
+   * (a deletion killed between its rows and its files). The last two checks run under the write
+   * lock, so a writer cannot claim the run halfway through, and a run being created (its folder
+   * is written under that lock before its row) is never taken for debris.
    */
   private sweep(): void {
     const runsDir = join(this.dir, 'runs');
@@ -564,11 +566,13 @@ export class RunStore implements CheckpointSink {
           if (/^\d+\.safetensors$/.test(f) && !known.has(`runs/${run.id}/checkpoints/${f}`)) found.push(join(runsDir, run.id, 'checkpoints', f));
         }
       }
+      const ids = new Set(rows.map((run) => run.id));
+      for (const id of readdirSync(runsDir)) if (!ids.has(id)) found.push(join(runsDir, id));
       return found;
     };
     if (orphans().length === 0) return;
     const remove = this.db.transaction(() => {
-      for (const path of orphans()) rmSync(path, { force: true });
+      for (const path of orphans()) rmSync(path, { recursive: true, force: true });
     });
     remove.immediate();
   }

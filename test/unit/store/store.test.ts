@@ -212,6 +212,17 @@ describe('RunStore', () => {
     expect(reader.listCheckpoints(id).map((c) => c.step)).toEqual([1]);
   });
 
+  it('sweeps the folder of a run whose row is gone (a deletion killed between its rows and its files)', () => {
+    const dir = tempDir();
+    const store = openStore(dir);
+    const [kept, deleted] = [trainedRun(store, [0], 1), trainedRun(store, [0], 2)];
+    new Database(join(dir, 'store.sqlite')).prepare('DELETE FROM runs WHERE id = ?').run(deleted);
+    expect(existsSync(join(dir, 'runs', deleted))).toBe(true);
+    const reader = openStore(dir);
+    expect(readdirSync(join(dir, 'runs'))).toEqual([kept]);
+    expect(reader.listRuns().map((r) => r.id)).toEqual([kept]);
+  });
+
   it('keeps a live writer\'s files: a complete file without its row yet is not swept', () => {
     const dir = tempDir();
     const writer = openStore(dir);
