@@ -35,7 +35,7 @@ export { inferShapes, type InferShapesOptions, type ShapeReport } from '../onnx/
 // Running models on onnxruntime.
 export { Session, SessionCache, type RunOptions } from '../runtime/session.js';
 export type { RuntimeOptions } from '../runtime/options.js';
-export { summariseProfile, latestProfile, readProfile, type ProfileSummary, type TraceEvent } from '../runtime/profile.js';
+export { summariseProfile, profiledRuns, latestProfile, readProfile, type ProfileSummary, type TraceEvent } from '../runtime/profile.js';
 export type { Feeds, FeedCheckOptions } from '../runtime/feeds.js';
 export { runBatched, chunkSize, DEFAULT_MEMORY_BUDGET, type BatchOptions } from '../runtime/batching.js';
 export { probeShapes, type ProbeOptions, type ProbeReport } from '../runtime/probe.js';

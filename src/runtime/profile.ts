@@ -27,9 +27,14 @@ export interface ProfileSummary {
 
 const KERNEL_SUFFIX = '_kernel_time';
 
+/** Start times of the runs the profile recorded, in order. */
+export function profiledRuns(events: readonly TraceEvent[]): number[] {
+  return events.filter((e) => e.cat === 'Session' && e.name === 'model_run').map((e) => e.ts).sort((a, b) => a - b);
+}
+
 /** Sums kernel times per run over the runs after the first `skip` (warm-up runs allocate memory). */
 export function summariseProfile(events: readonly TraceEvent[], skip = 0): ProfileSummary {
-  const starts = events.filter((e) => e.cat === 'Session' && e.name === 'model_run').map((e) => e.ts).sort((a, b) => a - b);
+  const starts = profiledRuns(events);
   const counted = starts.length - skip;
   if (counted <= 0) throw new GlassboxError('bad-input', `the profile holds ${starts.length} runs; nothing is left after skipping ${skip}`);
   const from = starts[skip]!;

@@ -10,7 +10,7 @@ import type { CliIO } from '../context.js';
 import { formatNumber } from '../format-tensor.js';
 import { writeJson } from '../output.js';
 import { progressBar } from '../progress.js';
-import { latestProfile, readProfile, summariseProfile } from '../../runtime/profile.js';
+import { latestProfile, profiledRuns, readProfile, summariseProfile } from '../../runtime/profile.js';
 import { integerOption } from './shared.js';
 
 interface TrainFlags {
@@ -195,7 +195,7 @@ function printProfile(io: CliIO, prefix: string): void {
   const trace = latestProfile(`${prefix}-train`);
   if (!trace) throw new GlassboxError('runtime', `onnxruntime wrote no profile under ${prefix}-train`);
   const events = readProfile(trace);
-  const runs = events.filter((e) => e.cat === 'Session' && e.name === 'model_run').length;
+  const runs = profiledRuns(events).length;
   // The first steps allocate memory and warm caches: leave out up to 10, keeping at least 10.
   const { runs: counted, byOp, total } = summariseProfile(events, Math.min(WARMUP_STEPS, Math.max(0, runs - WARMUP_STEPS)));
   const lines = [`where each training step's time went: ${total.toFixed(1)} ms in onnxruntime kernels (mean of ${counted} steps)`];
