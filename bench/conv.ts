@@ -13,34 +13,16 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GraphBuilder } from '../src/onnx/builder.js';
 import { Tensor } from '../src/tensor/tensor.js';
-import { prepareModel } from '../src/engine/prepare.js';
-import { GradientSession } from '../src/engine/gradient-session.js';
+import type { GradientSession } from '../src/engine/gradient-session.js';
 import { Random } from '../src/util/random.js';
 import { Session } from '../src/runtime/session.js';
-import type { RuntimeOptions } from '../src/runtime/options.js';
 import { PYTHON, time, torchAvailable } from './util.js';
-import { winogradConv, type ConvShape } from './winograd.js';
+import { convolutionGradients, type ConvShape } from './winograd.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SHAPE: ConvShape = { batch: 64, inChannels: 16, outChannels: 32, size: 14, kernel: 5 };
 /** Multiply-adds ×2 of the forward convolution; dx and dw cost the same again each. */
 const FLOPS = 2 * SHAPE.batch * SHAPE.outChannels * SHAPE.size ** 2 * SHAPE.inChannels * SHAPE.kernel ** 2;
-
-async function session(kind: 'direct' | 'winograd', runtime: RuntimeOptions) {
-  const { batch: N, inChannels: Ci, outChannels: Co, size: H, kernel: K } = SHAPE;
-  const b = new GraphBuilder();
-  const x = b.input('x', 'float32', [N, Ci, H, H]);
-  const w = b.input('w', 'float32', [Co, Ci, K, K]);
-  const r = b.input('r', 'float32', [N, Co, H, H]);
-  const pad = (K - 1) / 2;
-  const y = kind === 'direct' ? b.op('Conv', [x, w], { pads: [pad, pad, pad, pad], kernel_shape: [K, K] }) : winogradConv(b, x, w, SHAPE);
-  // Σ y·r: the gradient seeds the backward pass with r, like a loss would.
-  const loss = b.op('ReduceSum', [b.op('Mul', [y, r])], { keepdims: 0 });
-  b.output(loss);
-  b.output(y);
-  const { model } = await prepareModel(b.model({ opset: 17 }));
-  return GradientSession.create(model, { of: [loss], wrt: ['x', 'w'], seed: 'ones', keep: [y] }, runtime);
-}
 
 function feeds() {
   const random = new Random(1);
@@ -76,7 +58,7 @@ export async function benchConv(): Promise<string[]> {
   const results: Record<string, Awaited<ReturnType<GradientSession['run']>>> = {};
   for (const threads of [1, 2]) {
     for (const kind of ['direct', 'winograd'] as const) {
-      const s = await session(kind, threads === 1 ? { deterministic: true } : { threads });
+      const { session: s } = await convolutionGradients(kind, SHAPE, threads === 1 ? { deterministic: true } : { threads });
       const t = await time(async () => (results[kind] = await s.run(input)), { warmup: 5, repeats: 30 });
       rows.push(`| glassbox, ${kind === 'direct' ? 'Conv / ConvTranspose (the gradient rules)' : 'Winograd F(4×4, 5×5) in standard ops'} | ${threads} | ${t.median.toFixed(2)} | ${(flops / t.median / 1e6).toFixed(0)}${kind === 'winograd' ? ' (direct-equivalent)' : ''} |`);
       await s.release();

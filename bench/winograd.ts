@@ -6,7 +6,10 @@
  * Lavin & Gray (2016): y = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A per output tile. A and G follow from the
  * interpolation points; Bᵀ is solved from the identity the three must satisfy.
  */
+import { GradientSession } from '../src/engine/gradient-session.js';
+import { prepareModel } from '../src/engine/prepare.js';
 import { GraphBuilder } from '../src/onnx/builder.js';
+import type { RuntimeOptions } from '../src/runtime/options.js';
 import { Tensor } from '../src/tensor/tensor.js';
 
 export interface WinogradMatrices {
@@ -114,4 +117,24 @@ export function winogradConv(b: GraphBuilder, x: string, w: string, s: ConvShape
   const o2 = b.op('Reshape', [b.op('MatMul', [A, o1]), ints([m, m, tiles, tiles, N * Co])]);
   const hwnc = b.op('Reshape', [b.op('Transpose', [o2], { perm: [2, 0, 3, 1, 4] }), ints([m * tiles, m * tiles, N, Co])]);
   return b.op('Transpose', [b.op('Slice', [hwnc, ints([0, 0]), ints([s.size, s.size]), ints([0, 1])])], { perm: [2, 3, 0, 1] });
+}
+
+/**
+ * Σ Conv(x, w)·r ("same" padding), directly or by winogradConv, with its gradients w.r.t. x and
+ * w in one run: r seeds the backward pass as a loss would. Feeds: x, w, r; outputs: the loss
+ * and y (their names are returned).
+ */
+export async function convolutionGradients(kind: 'direct' | 'winograd', s: ConvShape, runtime: RuntimeOptions): Promise<{ session: GradientSession; loss: string; y: string }> {
+  const { batch: N, inChannels: Ci, outChannels: Co, size: H, kernel: K } = s;
+  const b = new GraphBuilder();
+  const x = b.input('x', 'float32', [N, Ci, H, H]);
+  const w = b.input('w', 'float32', [Co, Ci, K, K]);
+  const r = b.input('r', 'float32', [N, Co, H, H]);
+  const pad = (K - 1) / 2;
+  const y = kind === 'direct' ? b.op('Conv', [x, w], { pads: [pad, pad, pad, pad], kernel_shape: [K, K] }) : winogradConv(b, x, w, s);
+  const loss = b.op('ReduceSum', [b.op('Mul', [y, r])], { keepdims: 0 });
+  b.output(loss);
+  b.output(y);
+  const { model } = await prepareModel(b.model({ opset: 17 }));
+  return { session: await GradientSession.create(model, { of: [loss], wrt: ['x', 'w'], seed: 'ones', keep: [loss, y] }, runtime), loss, y };
 }
